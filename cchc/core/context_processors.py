@@ -1,0 +1,33 @@
+from django.urls import reverse
+
+from cchc import policy
+
+# The areas of the product. Those not built yet are shown, disabled, so people see what is coming
+# and where it will live; they are never linked to an empty page.
+AREAS = [
+    ("home", "Tổng quan", "home"),
+    ("units", "Đơn vị", "orgs:unit_tree"),
+    ("plans", "Kế hoạch", None),
+    ("tasks", "Nhiệm vụ", None),
+    ("comms", "Tuyên truyền", None),
+    ("reports", "Báo cáo", None),
+    ("scoring", "Chỉ số CCHC", None),
+    ("portal", "Cổng thông tin", None),
+]
+
+
+def navigation(request):
+    if not request.user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    current = {"orgs": "units", "core": "home"}.get(namespace, "home" if match and match.url_name == "home" else "")
+    items = [
+        {"key": key, "label": label, "url": reverse(name) if name else None, "current": key == current}
+        for key, label, name in AREAS
+    ]
+    return {
+        "nav_items": items,
+        "is_coordinator": policy.is_coordinator(request.user),
+        "home_units": policy.home_units(request.user),
+    }

@@ -1,0 +1,139 @@
+"""Reading and writing tabular files (CSV, XLSX) for every import and export.
+
+Knows nothing about units or plans: it takes bytes and returns rows of strings, or takes rows and
+returns bytes. Problems are raised as TableError with a message a civil servant can act on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from cchc.lib.text import squeeze
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; the message says why, in Vietnamese."""
+
+
+def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file as dicts keyed by the (whitespace-squeezed) header row."""
+    if not data:
+        raise TableError("Tệp rỗng: không có dữ liệu để nhập.")
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        grid = _read_xlsx(data)
+    elif name.endswith(".csv"):
+        grid = _read_csv(data)
+    else:
+        raise TableError("Chỉ nhận tệp .xlsx hoặc .csv.")
+    grid = [row for row in grid if any(cell for cell in row)]
+    if not grid:
+        raise TableError("Tệp không có dòng nào.")
+    header = [squeeze(h) for h in grid[0]]
+    if not any(header):
+        raise TableError("Dòng đầu tiên phải là tiêu đề cột.")
+    return [
+        {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h}
+        for row in grid[1:]
+    ]
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    # Excel on Vietnamese Windows saves "CSV" as UTF-8 with BOM or as Windows-1258.
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1258 decodes nearly any byte string
+        raise TableError("Không đọc được bảng mã của tệp CSV (hãy lưu lại dưới dạng UTF-8).")
+    if "\x00" in text:
+        raise TableError("Tệp CSV chứa ký tự nhị phân: có thể đây không phải tệp CSV.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[squeeze(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError("Tệp XLSX bị hỏng hoặc không phải tệp Excel.") from exc
+    sheet = workbook.worksheets[0]
+    grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return grid
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return squeeze(str(value))
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """UTF-8 with BOM, so Excel shows Vietnamese letters correctly when it opens the file."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    widths = [len(h) for h in header]
+    for row in rows:
+        sheet.append(list(row))
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], min(60, len(str(value or ""))))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width + 2
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """dd/mm/yyyy (also yyyy-mm-dd) → date; empty → None; impossible dates raise ValueError."""
+    text = squeeze(text)
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Ngày không hợp lệ: “{text}” (định dạng dd/mm/yyyy).")
+
+
+def format_date(value: datetime.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""

@@ -1,0 +1,114 @@
+"""Who may see and change what. Every view, API endpoint and command asks this module.
+
+Rules:
+- A coordinator (CCHC staff of the Sở Nội vụ, or a superuser) sees and manages everything.
+- Anyone else sees the units where they hold a role and those units' sub-units, and nothing else.
+- A unit leader also manages the people of their own subtree.
+- Anonymous visitors see only what is published (the public portal, later).
+
+Access helpers raise Http404 for objects outside the user's reach (their existence is not
+leaked) and PermissionDenied for objects the user may see but not change. Each condition is on
+its own line so the tests can cover every branch.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cchc.orgs.models import Membership, Role, Unit
+
+
+def _memberships(user) -> list[Membership]:
+    # Cached on the user object: a page asks the policy many times, the database once.
+    if not hasattr(user, "_cchc_memberships"):
+        user._cchc_memberships = list(
+            Membership.objects.filter(user=user).select_related("unit")
+        ) if user.is_authenticated else []
+    return user._cchc_memberships
+
+
+def is_coordinator(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(m.role == Role.COORDINATOR for m in _memberships(user))
+
+
+def home_units(user) -> list[Unit]:
+    """The units where the user holds a role (their workspaces), without duplicates."""
+    units = {m.unit.pk: m.unit for m in _memberships(user)}
+    return sorted(units.values(), key=lambda u: u.path)
+
+
+def _subtree_q(units: list[Unit], field: str = "") -> Q:
+    prefix = f"{field}__" if field else ""
+    q = Q(pk__in=[])
+    for unit in units:
+        q |= Q(**{f"{prefix}path__startswith": unit.path})
+    return q
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if is_coordinator(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(_subtree_q(home_units(user)))
+
+
+def can_view_unit(user, unit: Unit) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    return any(unit.path.startswith(home.path) for home in home_units(user))
+
+
+def can_manage_units(user) -> bool:
+    """Create, edit, merge, import units: the coordinators' job."""
+    return is_coordinator(user)
+
+
+def can_manage_people(user, unit: Unit) -> bool:
+    if is_coordinator(user):
+        return True
+    return any(
+        m.role == Role.LEADER and unit.path.startswith(m.unit.path) for m in _memberships(user)
+    )
+
+
+def can_view_audit(user) -> bool:
+    return is_coordinator(user)
+
+
+def access_unit(user, code: str, *, manage: bool = False) -> Unit:
+    """The unit with this code if the user may see it (and manage it when asked), else 404/403."""
+    unit = Unit.objects.select_related("parent").filter(code=code).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    if not can_view_unit(user, unit):
+        raise Http404("Không tìm thấy đơn vị.")
+    if manage and not can_manage_units(user):
+        raise PermissionDenied("Bạn không có quyền sửa đơn vị này.")
+    return unit
+
+
+def access_unit_people(user, code: str) -> Unit:
+    unit = access_unit(user, code)
+    if not can_manage_people(user, unit):
+        raise PermissionDenied("Bạn không có quyền quản lý người dùng của đơn vị này.")
+    return unit
+
+
+def access_membership(user, membership_id: int) -> Membership:
+    membership = Membership.objects.select_related("unit", "user").filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("Không tìm thấy.")
+    if not can_view_unit(user, membership.unit):
+        raise Http404("Không tìm thấy.")
+    if not can_manage_people(user, membership.unit):
+        raise PermissionDenied("Bạn không có quyền quản lý người dùng của đơn vị này.")
+    return membership

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cchc.api import api
+from cchc.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("don-vi/", include("cchc.orgs.urls")),
+    path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),
+    path("api/", api.urls),
+    path("quan-tri/", admin.site.urls),
+]
+
+admin.site.site_header = "Quản trị hệ thống CCHC"
+admin.site.site_title = "CCHC"
