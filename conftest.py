@@ -2,21 +2,7 @@
 
 import os
 
-# Tests run with DEBUG off, as production does; the key below exists only in the test process.
-os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
-# Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are fine.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import pytest  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # The manifest storage needs collectstatic; tests serve the source files instead.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+import pytest
 
 
 @pytest.fixture(scope="session")

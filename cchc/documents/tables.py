@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 
@@ -59,6 +60,8 @@ def _read_csv(data: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - cp1258 decodes nearly any byte string
         raise TableError("Không đọc được bảng mã của tệp CSV (hãy lưu lại dưới dạng UTF-8).")
+    # Windows-1258 stores tone marks as combining characters: compose them back (NFC).
+    text = unicodedata.normalize("NFC", text)
     if "\x00" in text:
         raise TableError("Tệp CSV chứa ký tự nhị phân: có thể đây không phải tệp CSV.")
     try:

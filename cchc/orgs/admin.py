@@ -1,6 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Membership, Unit, UnitGroup
+from .models import Membership, Unit, UnitGroup, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "email", "is_active"]
+    search_fields = ["username", "full_name", "email"]
+    fieldsets = [(None, {"fields": ["username", "password", "full_name", "email"]}), *BaseUserAdmin.fieldsets[2:]]
 
 
 @admin.register(Unit)

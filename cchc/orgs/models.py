@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -131,6 +132,26 @@ class UnitGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Vietnamese names are written family name first and are not split
+    into first/last name fields: "Vũ Thị Lan" is stored and shown as one."""
+
+    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.rsplit(" ", 1)[-1] if self.full_name else self.username
+
+    def __str__(self) -> str:
+        return self.get_full_name()
 
 
 class Role(models.TextChoices):

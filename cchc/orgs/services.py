@@ -128,8 +128,7 @@ def person_create(
     username = squeeze(username).lower()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "Tên đăng nhập đã được dùng."})
-    first, _, last = squeeze(full_name).rpartition(" ")
-    user = User(username=username, email=squeeze(email), last_name=first, first_name=last or first)
+    user = User(username=username, email=squeeze(email), full_name=squeeze(full_name))
     if password:
         user.set_password(password)
     else:
@@ -156,7 +155,7 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 def full_name(user: AbstractBaseUser) -> str:
-    return squeeze(f"{user.last_name} {user.first_name}") or user.username
+    return user.get_full_name()
 
 
 # --- import / export --------------------------------------------------------------------------
@@ -260,17 +259,19 @@ def units_import(rows: list[dict[str, str]]) -> ImportResult:
                 "predecessors": _split_list(get("predecessors")), "note": get("note"), **dates,
             }))
 
+    # References are checked on every row, so one pass reports all of a row's problems.
     known = set(existing) | set(seen_codes)
-    for index, rec in parsed:
-        if rec["parent"] and rec["parent"] not in known:
-            result.errors.append(RowError(index, COLUMNS["parent"], f"Không tìm thấy đơn vị cấp trên có mã “{rec['parent']}”."))
-        if rec["parent"] == rec["code"]:
+    for index, raw in enumerate(rows, start=2):
+        code, parent = squeeze(raw.get(COLUMNS["code"], "")), squeeze(raw.get(COLUMNS["parent"], ""))
+        if parent and parent not in known:
+            result.errors.append(RowError(index, COLUMNS["parent"], f"Không tìm thấy đơn vị cấp trên có mã “{parent}”."))
+        if parent and parent == code:
             result.errors.append(RowError(index, COLUMNS["parent"], "Đơn vị không thể là cấp trên của chính nó."))
-        for code in rec["predecessors"]:
+        for code in _split_list(raw.get(COLUMNS["predecessors"], "")):
             if code not in known:
                 result.errors.append(RowError(index, COLUMNS["predecessors"], f"Không tìm thấy đơn vị có mã “{code}”."))
     if result.errors:
-        result.errors.sort(key=lambda e: e.row)
+        result.errors.sort(key=lambda e: e.row)  # stable: within a row, columns stay in order
         return result
 
     try:

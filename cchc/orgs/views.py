@@ -94,7 +94,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = policy.access_unit(request.user, code)
     children = _with_child_counts(unit.children.all())
     memberships = (
-        Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__first_name")
+        Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__full_name")
     )
     ancestors = Unit.objects.filter(pk__in=[int(p) for p in unit.path.strip("/").split("/")[:-1]]).order_by("depth")
     return render(request, "orgs/unit_detail.html", {
