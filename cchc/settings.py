@@ -119,6 +119,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["cchc.formats"]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "cchc" / "static"]
 STATIC_ROOT = BASE_DIR / "data" / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "data" / "media")))

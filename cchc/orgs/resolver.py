@@ -4,30 +4,32 @@
 "Bao va Phat thanh, Truyen hinh Ninh Binh" (no diacritics) → the provincial press unit;
 "Phòng Văn hóa – Xã hội" in a commune's plan → that commune's own office.
 
-Matching is case-, punctuation- and diacritic-insensitive (everything is folded first), takes the
-longest known name at each position, tries fuzzy matching on what is left, and returns every
-fragment it could not place as `unresolved` (or `ambiguous`) instead of dropping it.
+Matching is case-, punctuation- and diacritic-insensitive (everything is folded first) and takes
+the longest known name at each position. A word no name contains may be a misspelling or an OCR
+slip ("Vin hod" for "Văn hóa"): it may stand for a known word one edit away, if at most half the
+words of the name are such stand-ins. Every fragment that no name covers is returned as
+`unresolved` (or `ambiguous`) instead of being dropped.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from cchc.lib.text import fold
 
 from .models import GroupScope, Unit, UnitGroup, UnitKind, active_units_q
 
-FUZZY_CUTOFF = 88
-
 # Words that carry no unit on their own: what is left of "… và các cơ quan" or "Chủ trì: …".
 _FILLER = set(
     "cac va voi cua phoi hop chu tri de nghi co quan don vi lien theo thuoc khac cung "
     "giam doc tich thu truong nguoi dung dau trach nhiem thuc hien giao la gom nhu sau "
-    "ban hanh qua tham muu kip thoi tai".split()
+    "ban hanh qua tham muu kip thoi tai lanh dao he thong".split()
 )
 # Synonyms applied to every known name so that either spelling of the text matches.
 _SYNONYMS = [
@@ -39,8 +41,22 @@ _SYNONYMS = [
     ("trung tam phuc vu hanh chinh cong", "ttpvhcc"),
     ("khoa hoc va cong nghe", "khcn"),
 ]
-_SEPARATOR = re.compile(r"[;,.:()\n/]|\s-\s|\s–\s")
+_SEPARATOR = re.compile(r"[;,.:()\n/]|\s-\s|\s[–—]\s")
+_SPLIT = re.compile(r"(\s+|[;,.:()\n/–—]|(?<=\s)-(?=\s))")
 _LOCAL_KINDS = {UnitKind.COMMUNE, UnitKind.WARD}
+# A level word right after a name qualifies it ("Phòng Kinh tế xã", "các đoàn thể tỉnh").
+_LEVEL_WORDS = {"tinh": "province", "xa": "local", "phuong": "local"}
+# Inside a name these say "every commune's one", not "one commune's".
+_EVERY_COMMUNE = {("cap", "xa"), ("cap", "phuong"), ("cac", "xa")}
+
+
+def _fold(text: str) -> str:
+    # "KH&CN", "Khoa học & Công nghệ": the ampersand is a "và", not a break.
+    return fold(re.sub(r"\s*&\s*(?=\w)", " và ", text or ""))
+
+
+def _max_edits(word: str) -> int:
+    return 2 if len(word) >= 7 else 1
 
 
 @dataclass
@@ -82,9 +98,26 @@ class Resolution:
         return [m.group for m in self.matches if m.group]
 
 
+@dataclass
+class _Word:
+    folded: str
+    original: str
+    piece: int  # which piece of the text it comes from ("Khoa-học" gives two words)
+    brk: bool  # a separator precedes it
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int  # exclusive
+    key: tuple[str, ...]
+    edits: int
+    tokens: tuple[str, ...]  # the words of the text it covers, folded
+
+
 def _variants(name: str) -> set[str]:
     """Folded spellings of one name: "UBND" and "Ủy ban nhân dân" both, and so on."""
-    base = fold(name)
+    base = _fold(name)
     out = {base}
     for long, short in _SYNONYMS:
         for v in list(out):
@@ -97,13 +130,17 @@ class UnitResolver:
     """Loads the units and groups once; resolve many phrases against them.
 
     `context` is the unit whose document is being read: its own offices ("Văn phòng Sở",
-    "Phòng Văn hóa - Xã hội") and its own name ("UBND xã") resolve relative to it.
+    "Phòng Văn hóa - Xã hội") and its own name ("UBND xã") resolve relative to it, and units of
+    another province are out of reach.
     """
 
     def __init__(self, *, context: Unit | None = None, on: datetime.date | None = None):
         self.context = context
         units = list(Unit.objects.filter(active_units_q(on)).select_related("parent"))
         self.province = next((u for u in units if u.kind == UnitKind.PROVINCE and u.parent_id is None), None)
+        self._kinds = dict(Unit.objects.values_list("pk", "kind"))
+        if context is not None:
+            units = [u for u in units if self._same_province(u, context)]
         self._lexicon: dict[tuple[str, ...], set[tuple[str, int]]] = {}
         self._units = {u.pk: u for u in units}
         self._groups = {g.pk: g for g in UnitGroup.objects.all()}
@@ -116,19 +153,36 @@ class UnitResolver:
         if context is not None:
             for name in self._self_names(context):
                 self._add(name, ("u", context.pk))
-        self._maxlen = max((len(k) for k in self._lexicon), default=1)
-        self._fuzzy_keys = [" ".join(k) for k in self._lexicon]
+            for unit, name in self._relative_names(context, units):
+                self._add(name, ("u", unit.pk))
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(self._lexicon, key=len, reverse=True):
+            self._by_first.setdefault(key[0], []).append(key)
+        self._vocabulary = sorted({w for key in self._lexicon for w in key})
+        self._known = set(self._vocabulary)
+        self._near_cache: dict[str, set[str]] = {}
 
     def _add(self, name: str, target: tuple[str, int]) -> None:
         for variant in _variants(name):
             self._lexicon.setdefault(tuple(variant.split()), set()).add(target)
+
+    def _root(self, unit: Unit) -> int | None:
+        ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+        return ids[0] if ids else unit.pk
+
+    def _same_province(self, unit: Unit, context: Unit) -> bool:
+        """A plan of one province never means a unit of another one."""
+        root = self._root(unit)
+        if self._kinds.get(root) != UnitKind.PROVINCE:
+            return True  # historical units without a parent belong to no province
+        return root == self._root(context)
 
     def _unit_names(self, unit: Unit) -> list[str]:
         names = [unit.name, unit.short_name, *unit.aliases]
         parent = unit.parent
         if parent is not None and parent.kind == UnitKind.PROVINCE and unit.kind != UnitKind.OFFICE:
             province = re.sub(r"^(ủy ban nhân dân|ubnd)\s+", "", parent.name, flags=re.I)
-            bare = [n for n in names if n and not fold(n).endswith(fold(province))]
+            bare = [n for n in names if n and not _fold(n).endswith(_fold(province))]
             for n in bare:
                 names += [f"{n} {province}", f"{n} tỉnh"]
         return [n for n in names if n]
@@ -145,112 +199,226 @@ class UnitResolver:
             return ["Sở", "cơ quan"]
         return []
 
+    def _relative_names(self, context: Unit, units: list[Unit]):
+        """Inside a unit's own plan its offices drop the level: "Văn phòng Sở" is "Văn phòng"."""
+        level = {UnitKind.DEPARTMENT: "so", UnitKind.COMMUNE: "xa", UnitKind.WARD: "phuong"}.get(context.kind)
+        if level is None:
+            return
+        for unit in units:
+            if unit.parent_id != context.pk:
+                continue
+            for name in self._unit_names(unit):
+                words = _fold(name).split()
+                if len(words) > 1 and words[-1] == level:
+                    yield unit, " ".join(words[:-1])
+
+    def _level(self, target: Unit | UnitGroup) -> str | None:
+        """"local" for communes, wards and what they hold; "province" for the rest; None: either."""
+        if isinstance(target, UnitGroup):
+            if target.scope == GroupScope.OPEN:
+                return None
+            if target.scope == GroupScope.CONTEXT:
+                return self._level(self.context) if self.context is not None else None
+            kinds = set(target.member_kinds)
+            return "local" if kinds and kinds <= _LOCAL_KINDS else "province"
+        ids = [int(p) for p in target.path.strip("/").split("/") if p] or [target.pk]
+        return "local" if any(self._kinds.get(i) in _LOCAL_KINDS for i in ids) else "province"
+
     # --- choosing among candidates ---------------------------------------------------------
 
-    def _pick(self, targets: set[tuple[str, int]]) -> tuple[Unit | UnitGroup | None, list[Unit]]:
-        """One target, or None with the candidates when the name is shared (e.g. 129 communes'
-        "Phòng Văn hóa - Xã hội") and the context does not tell which one is meant."""
+    def _pick(self, targets: set[tuple[str, int]], key: tuple[str, ...]) -> tuple[list, list[Unit]]:
+        """The targets a name stands for, or none with the candidates when the name is shared
+        (e.g. 129 communes' "Phòng Văn hóa - Xã hội") and nothing tells which one is meant."""
         groups = [self._groups[i] for k, i in targets if k == "g"]
         if groups:
-            return groups[0], []
-        units = [self._units[i] for _, i in targets]
+            return [groups[0]], []
+        units = sorted((self._units[i] for _, i in targets), key=lambda u: u.path)
         if len(units) == 1:
-            return units[0], []
+            return units, []
         if self.context is not None:
             ctx = self.context.path
             own = [u for u in units if u.path.startswith(ctx)]
             if len(own) == 1:
-                return own[0], []
+                return own, []
             # A name shared by siblings of the context's level: prefer the context's ancestors'.
             near = [u for u in units if ctx.startswith(u.path)]
             if len(near) == 1:
-                return near[0], []
+                return near, []
         # Without context the provincial unit wins over same-named local ones ("Trung tâm
         # Phục vụ hành chính công" of the province vs. of each commune) only if it is unique.
         top = [u for u in units if u.depth <= 1 and u.kind not in _LOCAL_KINDS]
         if len(top) == 1:
-            return top[0], []
-        return None, units
+            return top, []
+        # "Trung tâm Phục vụ hành chính công cấp xã" seen from above: every commune's one.
+        bigrams = set(zip(key, key[1:]))
+        if bigrams & _EVERY_COMMUNE and all(self._level(u) == "local" for u in units):
+            return units, []
+        return [], units
 
     # --- resolving -------------------------------------------------------------------------
 
     def resolve(self, text: str) -> Resolution:
         result = Resolution(text=text)
         words = _words_with_breaks(text)
-        tokens = [w for w, _, _ in words]
+        tokens = [w.folded for w in words]
+        options = [self._options(t) for t in tokens]
         i = 0
         leftover: list[int] = []
         while i < len(tokens):
-            for length in range(min(self._maxlen, len(tokens) - i), 0, -1):
-                targets = self._lexicon.get(tuple(tokens[i : i + length]))
-                if targets is None:
-                    continue
-                self._flush(leftover, words, result)
-                leftover = []
-                self._record(targets, words[i : i + length], "name", 100.0, result)
-                i += length
-                break
-            else:
+            hit = self._longest(tokens, options, i)
+            if hit is None:
                 leftover.append(i)
                 i += 1
-        self._flush(leftover, words, result)
+                continue
+            self._flush(leftover, words, options, result)
+            leftover = []
+            i = self._take(hit, words, options, result)
+        self._flush(leftover, words, options, result)
         return result
 
-    def _record(self, targets, words, method: str, score: float, result: Resolution) -> None:
-        original = " ".join(w[1] for w in words)
-        target, candidates = self._pick(targets)
-        if target is None:
+    def _options(self, word: str) -> set[str]:
+        """The known words a word of the text may stand for: itself, or if no name has it, the
+        known words one edit away ("x4" → "xa", "thudc" → "thuoc")."""
+        if word in self._known or not any(c.isalpha() for c in word):
+            return {word}
+        if word not in self._near_cache:
+            near = process.extract(
+                word, self._vocabulary, scorer=Levenshtein.distance,
+                score_cutoff=_max_edits(word), limit=None,
+            )
+            self._near_cache[word] = {w for w, _, _ in near}
+        return {word} | self._near_cache[word]
+
+    def _longest(self, tokens: list[str], options: list[set[str]], i: int) -> _Hit | None:
+        best: _Hit | None = None
+        for first in options[i]:
+            for key in self._by_first.get(first, ()):
+                if best is not None and len(key) < best.end - best.start:
+                    break
+                if i + len(key) > len(tokens):
+                    continue
+                edits = 0
+                for offset, word in enumerate(key):
+                    if word == tokens[i + offset]:
+                        continue
+                    if word not in options[i + offset]:
+                        break
+                    edits += 1
+                else:
+                    if edits and (len(key) < 2 or edits > len(key) // 2):
+                        continue
+                    if best is None or len(key) > best.end - best.start or edits < best.edits:
+                        best = _Hit(i, i + len(key), key, edits, tuple(tokens[i : i + len(key)]))
+        return best
+
+    def _take(self, hit: _Hit, words: list[_Word], options, result: Resolution) -> int:
+        """Record a hit, with the level word that may follow it; returns where to go on."""
+        end = hit.end
+        targets = self._lexicon[hit.key]
+        chosen, candidates = self._pick(targets, hit.key)
+        if end < len(words) and not words[end].brk:
+            level = next((_LEVEL_WORDS[o] for o in options[end] if o in _LEVEL_WORDS), None)
+            following = self._longest([w.folded for w in words], options, end)
+            # "… xã Bình Giang": the level word opens the next name, it does not qualify this one.
+            if level is not None and (following is None or following.end - following.start == 1):
+                if {self._level(t) for t in chosen + candidates} <= {level, None}:
+                    end += 1
+                else:
+                    # "các đoàn thể xã": the province's group is not the commune's.
+                    result.unresolved.append(_original(words[hit.start : end + 1]))
+                    return end + 1
+        self._record(chosen, candidates, words[hit.start : end], hit, result)
+        return end
+
+    def _record(self, chosen: list, candidates: list[Unit], words: list[_Word], hit: _Hit, result: Resolution) -> None:
+        original = _original(words)
+        if not chosen:
             result.ambiguous.append(Ambiguity(original, candidates))
             return
-        match = Match(original, method, score=score)
-        if isinstance(target, UnitGroup):
-            match.group = target
-        else:
-            match.unit = target
-        if not any((m.unit, m.group) == (match.unit, match.group) for m in result.matches):
-            result.matches.append(match)
+        method, score = "name", 100.0
+        if hit.edits:
+            method = "fuzzy"
+            score = fuzz.ratio(" ".join(hit.tokens), " ".join(hit.key))
+        for target in chosen:
+            match = Match(original, method, score=score)
+            if isinstance(target, UnitGroup):
+                match.group = target
+            else:
+                match.unit = target
+            if not any((m.unit, m.group) == (match.unit, match.group) for m in result.matches):
+                result.matches.append(match)
 
-    def _flush(self, indexes: list[int], words, result: Resolution) -> None:
-        """Fragments between known names: split at separators, drop filler, try fuzzy."""
-        fragment: list = []
+    def _flush(self, indexes: list[int], words: list[_Word], options, result: Resolution) -> None:
+        """Fragments between known names: split at separators, drop filler, report the rest."""
+        fragment: list[int] = []
         for idx in [*indexes, None]:
-            if idx is None or (fragment and (words[idx][2] or idx != fragment[-1][3] + 1)):
-                self._fuzzy(fragment, result)
+            if idx is None or (fragment and (words[idx].brk or idx != fragment[-1] + 1)):
+                self._leftover(fragment, words, options, result)
                 fragment = []
             if idx is not None:
-                fragment.append((*words[idx], idx))
+                fragment.append(idx)
 
-    def _fuzzy(self, fragment: list, result: Resolution) -> None:
-        # Trim filler words at both ends; a fragment of filler only is no unit at all.
-        while fragment and fragment[0][0] in _FILLER:
+    def _is_filler(self, word: str) -> bool:
+        if word in _FILLER:
+            return True
+        # OCR turns "Đề nghị" into "Pé nghi": an unknown word one edit from filler is filler too.
+        if word in self._known or len(word) < 2:
+            return False
+        return any(Levenshtein.distance(word, f, score_cutoff=1) <= 1 for f in _FILLER if len(f) >= 2)
+
+    def _leftover(self, fragment: list[int], words: list[_Word], options, result: Resolution) -> None:
+        while fragment and self._is_filler(words[fragment[0]].folded):
             fragment = fragment[1:]
-        while fragment and fragment[-1][0] in _FILLER:
+        while fragment and self._is_filler(words[fragment[-1]].folded):
             fragment = fragment[:-1]
         if not fragment:
             return
-        folded = " ".join(w[0] for w in fragment)
-        best = process.extractOne(folded, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        if best is None:
-            result.unresolved.append(" ".join(w[1] for w in fragment))
+        hit = self._shared_level(fragment, words, options)
+        if hit is not None:
+            chosen, candidates = self._pick(self._lexicon[hit.key], hit.key)
+            self._record(chosen, candidates, [words[i] for i in fragment], hit, result)
             return
-        key, score, _ = best
-        targets = self._lexicon[tuple(key.split())]
-        self._record(targets, [(w[0], w[1], w[2]) for w in fragment], "fuzzy", score, result)
+        result.unresolved.append(_original([words[i] for i in fragment]))
+
+    def _shared_level(self, fragment: list[int], words: list[_Word], options) -> _Hit | None:
+        """"Ủy ban Mặt trận Tổ quốc và các đoàn thể tỉnh": the closing "tỉnh" is both's."""
+        end = fragment[-1] + 1
+        while end < len(words) and not words[end].brk:
+            end += 1
+        last = end - 1
+        if last <= fragment[-1] or words[last].folded not in _LEVEL_WORDS:
+            return None
+        tokens = [words[i].folded for i in fragment] + [words[last].folded]
+        hit = self._longest(tokens, [options[i] for i in fragment] + [options[last]], 0)
+        if hit is None or hit.end != len(tokens):
+            return None
+        return hit
 
 
-def _words_with_breaks(text: str) -> list[tuple[str, str, bool]]:
-    """(folded word, original word, a separator precedes it) for each word of the text."""
-    out: list[tuple[str, str, bool]] = []
+def _original(words: list[_Word]) -> str:
+    pieces = {w.piece: w.original for w in words}
+    return " ".join(pieces[p] for p in sorted(pieces))
+
+
+def _is_debris(piece: str) -> bool:
+    """An OCR speck such as "¢d" for "có": one letter next to a currency or other symbol."""
+    letters = [c for c in piece if c.isalnum()]
+    return len(letters) <= 1 and any(unicodedata.category(c).startswith("S") for c in piece)
+
+
+def _words_with_breaks(text: str) -> list[_Word]:
+    out: list[_Word] = []
     pending_break = False
-    for piece in re.split(r"(\s+|[;,.:()\n/–]|(?<=\s)-(?=\s))", text or ""):
+    for index, piece in enumerate(_SPLIT.split(text or "")):
         if not piece or piece.isspace():
             continue
-        if _SEPARATOR.fullmatch(piece) or piece in {"-", "–"}:
+        if _SEPARATOR.fullmatch(piece) or piece in {"-", "–", "—"}:
             pending_break = True
             continue
-        folded = fold(piece)
-        for part in folded.split():
-            out.append((part, piece, pending_break))
+        if _is_debris(piece):
+            continue
+        for part in _fold(piece).split():
+            out.append(_Word(part, piece, index, pending_break))
             pending_break = False
     return out
 

@@ -33,13 +33,25 @@ def _with_child_counts(qs):
     return qs.annotate(n_children=Count("children", filter=active_units_q(prefix="children"))).order_by("path")
 
 
+_KIND_ORDER = {kind: i for i, kind in enumerate([
+    UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.PRESS, UnitKind.MASS_ORG, UnitKind.CENTRAL_AGENCY,
+    UnitKind.SERVICE_UNIT, UnitKind.OFFICE, UnitKind.WARD, UnitKind.COMMUNE,
+])}
+
+
+def _display_order(unit: Unit) -> tuple:
+    # Departments before press, mass organisations… before wards and communes; then by name.
+    return (_KIND_ORDER.get(unit.kind, 99), fold(unit.name))
+
+
 def _as_forest(units) -> list[Unit]:
-    """Nest an ordered list of units under the ones of them that are their parents."""
-    nodes = list(units)
+    """Nest a list of units under the ones of them that are their parents, in display order."""
+    nodes = sorted(units, key=_display_order)
     by_id = {n.pk: n for n in nodes}
     roots = []
     for node in nodes:
         node.kids = []
+    for node in nodes:
         (by_id[node.parent_id].kids if node.parent_id in by_id else roots).append(node)
     return roots
 
@@ -85,14 +97,14 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_children(request: HttpRequest, code: str) -> HttpResponse:
     unit = policy.access_unit(request.user, code)
-    children = _with_child_counts(unit.children.filter(active_units_q()))
+    children = sorted(_with_child_counts(unit.children.filter(active_units_q())), key=_display_order)
     return render(request, "orgs/_unit_children.html", {"rows": children, "parent": unit})
 
 
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = policy.access_unit(request.user, code)
-    children = _with_child_counts(unit.children.all())
+    children = sorted(_with_child_counts(unit.children.all()), key=_display_order)
     memberships = (
         Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__full_name")
     )

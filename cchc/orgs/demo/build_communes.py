@@ -31,12 +31,16 @@ def slug(text: str) -> str:
 def offices(code: str, name: str, kind: str) -> list[list[str]]:
     level = "phường" if kind == "ward" else "xã"
     economy = "Phòng Kinh tế, Hạ tầng và Đô thị" if kind == "ward" else "Phòng Kinh tế"
+    # "cấp xã" is the level of every commune and ward since 1/7/2025: wards answer to it too.
+    every = "cấp xã" if kind == "ward" else ""
     rows = [
         ("VP", "Văn phòng HĐND và UBND", f"Văn phòng HĐND và UBND {level} | Văn phòng Hội đồng nhân dân và Ủy ban nhân dân | Văn phòng UBND {level}"),
-        ("VHXH", "Phòng Văn hóa - Xã hội", "Phòng Văn hoá - Xã hội | Phòng VHXH"),
+        ("VHXH", "Phòng Văn hóa - Xã hội", "Phòng Văn hoá - Xã hội | Phòng VHXH | Phòng VH-XH"),
         ("KT", economy, "Phòng Kinh tế" if kind == "ward" else "Phòng Kinh tế xã"),
-        ("TTPVHCC", "Trung tâm Phục vụ hành chính công", f"Trung tâm phục vụ hành chính công {level} | Trung tâm Phục vụ hành chính công cấp {level} | Bộ phận một cửa"),
-        ("TTVH", "Trung tâm Văn hóa, Thể thao và Truyền thông", f"Trung tâm Văn hoá, Thể thao và Truyền thông | Đài truyền thanh {level}"),
+        ("TTPVHCC", "Trung tâm Phục vụ hành chính công", f"Trung tâm phục vụ hành chính công {level} | Trung tâm Phục vụ hành chính công cấp {level} | Bộ phận một cửa"
+         + (f" | Trung tâm Phục vụ hành chính công {every}" if every else "")),
+        ("TTVH", "Trung tâm Văn hóa, Thể thao và Truyền thông", f"Trung tâm Văn hoá, Thể thao và Truyền thông | Đài truyền thanh {level} | Đài truyền thanh cấp {level} | Hệ thống truyền thanh {level}"
+         + (f" | Đài truyền thanh {every}" if every else "")),
     ]
     out = []
     for suffix, office, aliases in rows:
