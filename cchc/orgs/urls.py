@@ -11,6 +11,7 @@ urlpatterns = [
     path("xuat.xlsx", views.units_export, {"fmt": "xlsx"}, name="units_export_xlsx"),
     path("xuat.csv", views.units_export, {"fmt": "csv"}, name="units_export_csv"),
     path("nhan-dien/", views.resolve, name="resolve"),
+    path("nguoi-dung/", views.people_list, name="people_list"),
     path("vai-tro/<int:pk>/xoa/", views.membership_remove, name="membership_remove"),
     path("<str:code>/", views.unit_detail, name="unit_detail"),
     path("<str:code>/con/", views.unit_children, name="unit_children"),

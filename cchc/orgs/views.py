@@ -200,6 +200,20 @@ def person_add(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    """Everyone holding a role in the units the user may see, searchable, one page at a time."""
+    query = request.GET.get("q", "").strip()
+    roles = Membership.objects.filter(unit__in=policy.visible_units(request.user))
+    if query:
+        roles = roles.filter(
+            Q(user__username__icontains=query) | Q(user__full_name__icontains=query) | Q(unit__name__icontains=query)
+        )
+    roles = roles.select_related("user", "unit").order_by("user__full_name", "user__username", "unit__name")
+    page = Paginator(roles, 50).get_page(request.GET.get("trang"))
+    return render(request, "orgs/people_list.html", {"page": page, "query": query})
+
+
+@login_required
 @require_POST
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = policy.access_membership(request.user, pk)

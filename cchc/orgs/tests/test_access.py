@@ -127,3 +127,12 @@ def test_unit_leader_manages_people_of_own_unit_only(client):
 def test_unknown_unit_is_404_for_everyone(coordinator):
     assert coordinator.get(reverse("orgs:unit_detail", args=["khong-co"])).status_code == 404
     assert coordinator.get("/api/units/khong-co").json() == {"detail": "Không tìm thấy."}
+
+
+def test_people_list_shows_only_people_of_visible_units(binh_giang, client):
+    body = binh_giang.get(reverse("orgs:people_list")).content.decode()
+    assert "Vũ Thị Lan" in body and "Đỗ Văn Nam" in body
+    assert "Lê Thị Mai" not in body and "Trần Thị Thu Hà" not in body
+    client.force_login(user("dieuphoi"))
+    everyone = client.get(reverse("orgs:people_list"), {"q": "Lê Thị"}).content.decode()
+    assert "Lê Thị Mai" in everyone and "Vũ Thị Lan" not in everyone
