@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test system-test-deps migrate demo serve test-postgres clean
+.PHONY: run test install install-test system-deps system-test-deps migrate demo test-postgres clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +22,30 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test system-test-deps
 
-# Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
-# fonts-liberation2 has the Vietnamese glyphs that fonts-liberation lacks.
-system-test-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-liberation2 >/dev/null 2>&1; then \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && \
-		$$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation2 >/dev/null; \
-	fi
+# Debian packages the product uses at run time: LibreOffice reads legacy .doc and proves our DOCX
+# open; poppler rasterises scanned PDFs for Tesseract's Vietnamese OCR; fonts-liberation2 has the
+# Vietnamese glyphs that fonts-liberation lacks. The tests add Debian's Chromium (Playwright never
+# downloads a browser here).
+SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-vie fonts-liberation2
+TEST_PACKAGES := chromium
 
-migrate: install
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		echo "Cài gói hệ thống:$$missing"; \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) $$missing >/dev/null; \
+	fi
+endef
+
+system-deps:
+	$(call apt_install,$(SYSTEM_PACKAGES),--no-install-recommends)
+
+system-test-deps: system-deps
+	$(call apt_install,$(TEST_PACKAGES),)
+
+migrate: install system-deps
 	mkdir -p data
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
 

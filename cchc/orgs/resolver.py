@@ -7,17 +7,21 @@
 Matching is case-, punctuation- and diacritic-insensitive (everything is folded first) and takes
 the longest known name at each position. A word no name contains may be a misspelling or an OCR
 slip ("Vin hod" for "Văn hóa"): it may stand for a known word one edit away, if at most half the
-words of the name are such stand-ins. Every fragment that no name covers is returned as
+words of the name are such stand-ins. A level word after a name qualifies it ("Phòng Kinh tế xã",
+"các đoàn thể tỉnh") and must agree with it. Every fragment that no name covers is returned as
 `unresolved` (or `ambiguous`) instead of being dropped.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.conf import settings
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -26,11 +30,15 @@ from cchc.lib.text import fold
 from .models import GroupScope, Unit, UnitGroup, UnitKind, active_units_q
 
 # Words that carry no unit on their own: what is left of "… và các cơ quan" or "Chủ trì: …".
-_FILLER = set(
-    "cac va voi cua phoi hop chu tri de nghi co quan don vi lien theo thuoc khac cung "
-    "giam doc tich thu truong nguoi dung dau trach nhiem thuc hien giao la gom nhu sau "
-    "ban hanh qua tham muu kip thoi tai lanh dao he thong".split()
-)
+_FILLER = [
+    tuple(phrase.split())
+    for phrase in [
+        "cac", "va", "voi", "cua", "theo", "thuoc", "khac", "cung", "giao", "la", "gom", "qua", "tai",
+        "truong", "phoi hop", "chu tri", "de nghi", "co quan", "don vi", "lien quan", "co lien quan",
+        "giam doc", "chu tich", "thu truong", "nguoi dung dau", "trach nhiem", "thuc hien", "nhu sau",
+        "ban hanh", "tham muu", "kip thoi", "lanh dao", "he thong", "thuoc tinh",
+    ]
+]
 # Synonyms applied to every known name so that either spelling of the text matches.
 _SYNONYMS = [
     ("uy ban nhan dan", "ubnd"),
@@ -43,6 +51,8 @@ _SYNONYMS = [
 ]
 _SEPARATOR = re.compile(r"[;,.:()\n/]|\s-\s|\s[–—]\s")
 _SPLIT = re.compile(r"(\s+|[;,.:()\n/–—]|(?<=\s)-(?=\s))")
+# "1.", "a)", "đ)", "IV." opening a heading or a list item: numbering, not a name.
+_ENUMERATOR = re.compile(r"(?m)^\s*(?:\d{1,2}|[a-zđA-ZĐ]|[IVX]{1,4})[.)]\s+")
 _LOCAL_KINDS = {UnitKind.COMMUNE, UnitKind.WARD}
 # A level word right after a name qualifies it ("Phòng Kinh tế xã", "các đoàn thể tỉnh").
 _LEVEL_WORDS = {"tinh": "province", "xa": "local", "phuong": "local"}
@@ -56,7 +66,13 @@ def _fold(text: str) -> str:
 
 
 def _max_edits(word: str) -> int:
+    # Vietnamese syllables are short: one slip in one is already a lot; a long token
+    # ("ttpvhcc", two syllables run together) may carry two.
     return 2 if len(word) >= 7 else 1
+
+
+def _path_ids(unit: Unit) -> list[int]:
+    return [int(p) for p in unit.path.strip("/").split("/") if p] or [unit.pk]
 
 
 @dataclass
@@ -101,8 +117,9 @@ class Resolution:
 @dataclass
 class _Word:
     folded: str
-    original: str
-    piece: int  # which piece of the text it comes from ("Khoa-học" gives two words)
+    source: str  # the text it was read from; [start:end] is the word as written
+    start: int
+    end: int
     brk: bool  # a separator precedes it
 
 
@@ -115,7 +132,8 @@ class _Hit:
     tokens: tuple[str, ...]  # the words of the text it covers, folded
 
 
-def _variants(name: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _variants(name: str) -> frozenset[str]:
     """Folded spellings of one name: "UBND" and "Ủy ban nhân dân" both, and so on."""
     base = _fold(name)
     out = {base}
@@ -123,7 +141,7 @@ def _variants(name: str) -> set[str]:
         for v in list(out):
             out.add(v.replace(long, short))
             out.add(re.sub(rf"\b{short}\b", long, v))
-    return {v for v in out if v}
+    return frozenset(v for v in out if v)
 
 
 class UnitResolver:
@@ -131,16 +149,22 @@ class UnitResolver:
 
     `context` is the unit whose document is being read: its own offices ("Văn phòng Sở",
     "Phòng Văn hóa - Xã hội") and its own name ("UBND xã") resolve relative to it, and units of
-    another province are out of reach.
+    another province are out of reach. Without one, a name several provinces share is read as
+    the home province's (`CCHC_PROVINCE_CODE`).
     """
 
     def __init__(self, *, context: Unit | None = None, on: datetime.date | None = None):
         self.context = context
         units = list(Unit.objects.filter(active_units_q(on)).select_related("parent"))
-        self.province = next((u for u in units if u.kind == UnitKind.PROVINCE and u.parent_id is None), None)
+        home_code = getattr(settings, "CCHC_PROVINCE_CODE", None)
+        roots = [u for u in units if u.kind == UnitKind.PROVINCE and u.parent_id is None]
+        home = [u for u in roots if u.code == home_code] or (roots if len(roots) == 1 else [])
+        self.province = home[0] if home else None
         self._kinds = dict(Unit.objects.values_list("pk", "kind"))
         if context is not None:
             units = [u for u in units if self._same_province(u, context)]
+        frame = context if context is not None else self.province
+        self._frame = self._root(frame) if frame is not None else None
         self._lexicon: dict[tuple[str, ...], set[tuple[str, int]]] = {}
         self._units = {u.pk: u for u in units}
         self._groups = {g.pk: g for g in UnitGroup.objects.all()}
@@ -166,9 +190,9 @@ class UnitResolver:
         for variant in _variants(name):
             self._lexicon.setdefault(tuple(variant.split()), set()).add(target)
 
-    def _root(self, unit: Unit) -> int | None:
-        ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-        return ids[0] if ids else unit.pk
+    @staticmethod
+    def _root(unit: Unit) -> int:
+        return _path_ids(unit)[0]
 
     def _same_province(self, unit: Unit, context: Unit) -> bool:
         """A plan of one province never means a unit of another one."""
@@ -221,8 +245,7 @@ class UnitResolver:
                 return self._level(self.context) if self.context is not None else None
             kinds = set(target.member_kinds)
             return "local" if kinds and kinds <= _LOCAL_KINDS else "province"
-        ids = [int(p) for p in target.path.strip("/").split("/") if p] or [target.pk]
-        return "local" if any(self._kinds.get(i) in _LOCAL_KINDS for i in ids) else "province"
+        return "local" if any(self._kinds.get(i) in _LOCAL_KINDS for i in _path_ids(target)) else "province"
 
     # --- choosing among candidates ---------------------------------------------------------
 
@@ -244,14 +267,20 @@ class UnitResolver:
             near = [u for u in units if ctx.startswith(u.path)]
             if len(near) == 1:
                 return near, []
+        # A name two provinces share ("xã Bình Giang") is the one of the province read from.
+        inside = [u for u in units if self._root(u) == self._frame]
+        if len(inside) == 1:
+            return inside, []
+        units = inside or units
         # Without context the provincial unit wins over same-named local ones ("Trung tâm
         # Phục vụ hành chính công" of the province vs. of each commune) only if it is unique.
         top = [u for u in units if u.depth <= 1 and u.kind not in _LOCAL_KINDS]
         if len(top) == 1:
             return top, []
         # "Trung tâm Phục vụ hành chính công cấp xã" seen from above: every commune's one.
-        bigrams = set(zip(key, key[1:]))
-        if bigrams & _EVERY_COMMUNE and all(self._level(u) == "local" for u in units):
+        bigrams = set(itertools.pairwise(key))
+        one_province = len({self._root(u) for u in units}) == 1
+        if bigrams & _EVERY_COMMUNE and one_province and all(self._level(u) == "local" for u in units):
             return units, []
         return [], units
 
@@ -272,7 +301,7 @@ class UnitResolver:
                 continue
             self._flush(leftover, words, options, result)
             leftover = []
-            i = self._take(hit, words, options, result)
+            i = self._take(hit, words, tokens, options, result)
         self._flush(leftover, words, options, result)
         return result
 
@@ -311,14 +340,19 @@ class UnitResolver:
                         best = _Hit(i, i + len(key), key, edits, tuple(tokens[i : i + len(key)]))
         return best
 
-    def _take(self, hit: _Hit, words: list[_Word], options, result: Resolution) -> int:
-        """Record a hit, with the level word that may follow it; returns where to go on."""
+    def _take(
+        self, hit: _Hit, words: list[_Word], tokens: list[str], options: list[set[str]], result: Resolution
+    ) -> int:
+        """Record a hit, with the commune or level word that may follow it; returns where to go on."""
+        chosen, candidates = self._pick(self._lexicon[hit.key], hit.key)
+        if candidates and (owned := self._owned_by_next(hit, candidates, words, tokens, options)):
+            unit, end = owned
+            self._record([unit], [], words[hit.start : end], hit, result)
+            return end
         end = hit.end
-        targets = self._lexicon[hit.key]
-        chosen, candidates = self._pick(targets, hit.key)
         if end < len(words) and not words[end].brk:
             level = next((_LEVEL_WORDS[o] for o in options[end] if o in _LEVEL_WORDS), None)
-            following = self._longest([w.folded for w in words], options, end)
+            following = self._longest(tokens, options, end)
             # "… xã Bình Giang": the level word opens the next name, it does not qualify this one.
             if level is not None and (following is None or following.end - following.start == 1):
                 if {self._level(t) for t in chosen + candidates} <= {level, None}:
@@ -330,7 +364,28 @@ class UnitResolver:
         self._record(chosen, candidates, words[hit.start : end], hit, result)
         return end
 
-    def _record(self, chosen: list, candidates: list[Unit], words: list[_Word], hit: _Hit, result: Resolution) -> None:
+    def _owned_by_next(
+        self, hit: _Hit, candidates: list[Unit], words: list[_Word], tokens: list[str], options: list[set[str]]
+    ) -> tuple[Unit, int] | None:
+        """"Văn phòng UBND xã Bình Giang": the commune named next says whose office it is. Its
+        name may begin with the level word the office's name ends with."""
+        starts = [hit.end - 1] if hit.key[-1] in _LEVEL_WORDS else []
+        if hit.end < len(words) and not words[hit.end].brk:
+            starts.append(hit.end)
+        for start in starts:
+            owner_hit = self._longest(tokens, options, start)
+            if owner_hit is None:
+                continue
+            owner, _ = self._pick(self._lexicon[owner_hit.key], owner_hit.key)
+            if len(owner) == 1 and isinstance(owner[0], Unit) and owner[0].kind in _LOCAL_KINDS:
+                own = [u for u in candidates if u.path.startswith(owner[0].path)]
+                if len(own) == 1:
+                    return own[0], owner_hit.end
+        return None
+
+    def _record(
+        self, chosen: list, candidates: list[Unit], words: list[_Word], hit: _Hit, result: Resolution
+    ) -> None:
         original = _original(words)
         if not chosen:
             result.ambiguous.append(Ambiguity(original, candidates))
@@ -348,7 +403,9 @@ class UnitResolver:
             if not any((m.unit, m.group) == (match.unit, match.group) for m in result.matches):
                 result.matches.append(match)
 
-    def _flush(self, indexes: list[int], words: list[_Word], options, result: Resolution) -> None:
+    def _flush(
+        self, indexes: list[int], words: list[_Word], options: list[set[str]], result: Resolution
+    ) -> None:
         """Fragments between known names: split at separators, drop filler, report the rest."""
         fragment: list[int] = []
         for idx in [*indexes, None]:
@@ -358,19 +415,36 @@ class UnitResolver:
             if idx is not None:
                 fragment.append(idx)
 
-    def _is_filler(self, word: str) -> bool:
-        if word in _FILLER:
-            return True
-        # OCR turns "Đề nghị" into "Pé nghi": an unknown word one edit from filler is filler too.
-        if word in self._known or len(word) < 2:
-            return False
-        return any(Levenshtein.distance(word, f, score_cutoff=1) <= 1 for f in _FILLER if len(f) >= 2)
+    def _filler_at(self, words: list[_Word], fragment: list[int], *, from_end: bool) -> int:
+        """How many words at one end of a fragment are filler ("Đề nghị", "phối hợp với").
 
-    def _leftover(self, fragment: list[int], words: list[_Word], options, result: Resolution) -> None:
-        while fragment and self._is_filler(words[fragment[0]].folded):
-            fragment = fragment[1:]
-        while fragment and self._is_filler(words[fragment[-1]].folded):
-            fragment = fragment[:-1]
+        OCR writes "Đề nghị" as "Pé nghi": a word no name has may be one edit off.
+        """
+        best = 0
+        for phrase in _FILLER:
+            if len(phrase) > len(fragment):
+                continue
+            idx = fragment[-len(phrase) :] if from_end else fragment[: len(phrase)]
+            edits = 0
+            for i, word in zip(idx, phrase, strict=True):
+                text = words[i].folded
+                if text == word:
+                    continue
+                if text in self._known or Levenshtein.distance(text, word, score_cutoff=1) > 1:
+                    edits = 2
+                    break
+                edits += 1
+            if edits <= 1:
+                best = max(best, len(phrase))
+        return best
+
+    def _leftover(
+        self, fragment: list[int], words: list[_Word], options: list[set[str]], result: Resolution
+    ) -> None:
+        while fragment and (n := self._filler_at(words, fragment, from_end=False)):
+            fragment = fragment[n:]
+        while fragment and (n := self._filler_at(words, fragment, from_end=True)):
+            fragment = fragment[:-n]
         if not fragment:
             return
         hit = self._shared_level(fragment, words, options)
@@ -380,7 +454,7 @@ class UnitResolver:
             return
         result.unresolved.append(_original([words[i] for i in fragment]))
 
-    def _shared_level(self, fragment: list[int], words: list[_Word], options) -> _Hit | None:
+    def _shared_level(self, fragment: list[int], words: list[_Word], options: list[set[str]]) -> _Hit | None:
         """"Ủy ban Mặt trận Tổ quốc và các đoàn thể tỉnh": the closing "tỉnh" is both's."""
         end = fragment[-1] + 1
         while end < len(words) and not words[end].brk:
@@ -396,8 +470,8 @@ class UnitResolver:
 
 
 def _original(words: list[_Word]) -> str:
-    pieces = {w.piece: w.original for w in words}
-    return " ".join(pieces[p] for p in sorted(pieces))
+    """The words as the text has them, with what stands between them ("Văn hóa - Xã hội")."""
+    return words[0].source[words[0].start : words[-1].end]
 
 
 def _is_debris(piece: str) -> bool:
@@ -407,9 +481,12 @@ def _is_debris(piece: str) -> bool:
 
 
 def _words_with_breaks(text: str) -> list[_Word]:
+    source = _ENUMERATOR.sub("", text or "")
     out: list[_Word] = []
     pending_break = False
-    for index, piece in enumerate(_SPLIT.split(text or "")):
+    start = 0
+    for piece in _SPLIT.split(source):
+        begin, start = start, start + len(piece)
         if not piece or piece.isspace():
             continue
         if _SEPARATOR.fullmatch(piece) or piece in {"-", "–", "—"}:
@@ -418,7 +495,7 @@ def _words_with_breaks(text: str) -> list[_Word]:
         if _is_debris(piece):
             continue
         for part in _fold(piece).split():
-            out.append(_Word(part, piece, index, pending_break))
+            out.append(_Word(part, source, begin, start, pending_break))
             pending_break = False
     return out
 

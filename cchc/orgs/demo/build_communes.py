@@ -31,16 +31,16 @@ def slug(text: str) -> str:
 def offices(code: str, name: str, kind: str) -> list[list[str]]:
     level = "phường" if kind == "ward" else "xã"
     economy = "Phòng Kinh tế, Hạ tầng và Đô thị" if kind == "ward" else "Phòng Kinh tế"
-    # "cấp xã" is the level of every commune and ward since 1/7/2025: wards answer to it too.
-    every = "cấp xã" if kind == "ward" else ""
+    # Since 1/7/2025 "cấp xã" is the level of wards as much as of communes.
+    tiers = list(dict.fromkeys([f"cấp {level}", "cấp xã"]))
+    center = " | ".join(f"Trung tâm Phục vụ hành chính công {t}" for t in tiers)
+    radio = " | ".join(f"Đài truyền thanh {t}" for t in tiers)
     rows = [
         ("VP", "Văn phòng HĐND và UBND", f"Văn phòng HĐND và UBND {level} | Văn phòng Hội đồng nhân dân và Ủy ban nhân dân | Văn phòng UBND {level}"),
         ("VHXH", "Phòng Văn hóa - Xã hội", "Phòng Văn hoá - Xã hội | Phòng VHXH | Phòng VH-XH"),
         ("KT", economy, "Phòng Kinh tế" if kind == "ward" else "Phòng Kinh tế xã"),
-        ("TTPVHCC", "Trung tâm Phục vụ hành chính công", f"Trung tâm phục vụ hành chính công {level} | Trung tâm Phục vụ hành chính công cấp {level} | Bộ phận một cửa"
-         + (f" | Trung tâm Phục vụ hành chính công {every}" if every else "")),
-        ("TTVH", "Trung tâm Văn hóa, Thể thao và Truyền thông", f"Trung tâm Văn hoá, Thể thao và Truyền thông | Đài truyền thanh {level} | Đài truyền thanh cấp {level} | Hệ thống truyền thanh {level}"
-         + (f" | Đài truyền thanh {every}" if every else "")),
+        ("TTPVHCC", "Trung tâm Phục vụ hành chính công", f"Trung tâm phục vụ hành chính công {level} | {center} | Bộ phận một cửa"),
+        ("TTVH", "Trung tâm Văn hóa, Thể thao và Truyền thông", f"Trung tâm Văn hoá, Thể thao và Truyền thông | Đài truyền thanh {level} | {radio} | Hệ thống truyền thanh {level}"),
     ]
     out = []
     for suffix, office, aliases in rows:

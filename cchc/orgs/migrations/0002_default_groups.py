@@ -16,6 +16,7 @@ GROUPS = [
             "Các sở, ngành", "các sở, ban ngành", "Giám đốc các sở, ban, ngành",
             "các Sở, ban, ngành", "Các cơ quan chuyên môn thuộc UBND tỉnh",
             "Các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh", "các sở, ngành tỉnh",
+            "các cơ quan, ban, ngành thuộc tỉnh",
         ],
     },
     {
@@ -51,6 +52,7 @@ GROUPS = [
         "aliases": [
             "các cơ quan, đơn vị, địa phương trên địa bàn tỉnh", "các ngành, các cấp",
             "các cấp, các ngành", "Thủ trưởng các cơ quan, đơn vị, địa phương",
+            "các cơ quan, địa phương",
         ],
     },
     {
@@ -80,6 +82,7 @@ GROUPS = [
             "các phòng, đơn vị", "các phòng chuyên môn", "các phòng, ban chuyên môn",
             "các phòng, ban, đơn vị trực thuộc", "các cơ quan, đơn vị thuộc UBND xã",
             "các phòng chuyên môn thuộc UBND xã", "các phòng, ban thuộc UBND xã",
+            "các cơ quan, ban, ngành thuộc xã",
         ],
     },
 ]
