@@ -112,3 +112,91 @@ def access_membership(user, membership_id: int) -> Membership:
     if not can_manage_people(user, membership.unit):
         raise PermissionDenied("Bạn không có quyền quản lý người dùng của đơn vị này.")
     return membership
+
+
+# --- plans and tasks ----------------------------------------------------------------------------
+
+
+def can_view_plan(user, plan) -> bool:
+    """A plan is seen by its unit's people, their superiors, and the units it applies to below."""
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    for home in home_units(user):
+        if plan.unit.path.startswith(home.path):
+            return True  # our own plan or a sub-unit's
+        if home.path.startswith(plan.unit.path):
+            return True  # a superior body's plan that applies to us
+    return False
+
+
+def can_edit_plan(user, plan) -> bool:
+    if is_coordinator(user):
+        return True
+    return any(
+        m.role in (Role.LEADER, Role.OFFICER) and plan.unit.path.startswith(m.unit.path) for m in _memberships(user)
+    )
+
+
+def can_import_plan_for(user, unit: Unit) -> bool:
+    if is_coordinator(user):
+        return True
+    return any(m.role in (Role.LEADER, Role.OFFICER) and unit.path.startswith(m.unit.path) for m in _memberships(user))
+
+
+def visible_plans(user):
+    from cchc.plans.models import Plan
+
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    if is_coordinator(user):
+        return Plan.objects.all()
+    homes = home_units(user)
+    ancestors = {int(pk) for home in homes for pk in home.path.strip("/").split("/") if pk}
+    return Plan.objects.filter(_subtree_q(homes, "unit") | Q(unit_id__in=ancestors))
+
+
+def access_plan(user, plan_id: int, *, edit: bool = False):
+    from cchc.plans.models import Plan
+
+    plan = Plan.objects.select_related("unit", "parent").filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    if not can_view_plan(user, plan):
+        raise Http404("Không tìm thấy kế hoạch.")
+    if edit and not can_edit_plan(user, plan):
+        raise PermissionDenied("Bạn không có quyền sửa kế hoạch này.")
+    return plan
+
+
+def visible_assignments(user):
+    from cchc.plans.models import Assignment
+
+    return Assignment.objects.filter(unit__in=visible_units(user))
+
+
+def access_assignment(user, assignment_id: int, *, update: bool = False):
+    """An assignment is seen in its unit's subtree; only that unit's own people update it."""
+    from cchc.plans.models import Assignment
+
+    assignment = Assignment.objects.select_related("task__plan__unit", "unit").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("Không tìm thấy nhiệm vụ.")
+    if not can_view_unit(user, assignment.unit):
+        raise Http404("Không tìm thấy nhiệm vụ.")
+    if update and not (
+        is_coordinator(user)
+        or any(m.unit_id == assignment.unit_id and m.role in (Role.LEADER, Role.OFFICER) for m in _memberships(user))
+    ):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị được giao mới cập nhật được nhiệm vụ này.")
+    return assignment
+
+
+def access_import(user, import_id: int):
+    from cchc.plans.models import PlanImport
+
+    job = PlanImport.objects.select_related("context_unit").filter(pk=import_id).first()
+    if job is None or (job.user_id != user.pk and not is_coordinator(user)):
+        raise Http404("Không tìm thấy lượt nhập.")
+    return job

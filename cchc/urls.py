@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from cchc.api import api
 from cchc.core import views as core_views
+from cchc.plans.urls import task_urlpatterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("don-vi/", include("cchc.orgs.urls")),
+    path("ke-hoach/", include("cchc.plans.urls")),
+    path("nhiem-vu/", include(task_urlpatterns)),
     path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),

@@ -7,8 +7,8 @@ from cchc import policy
 AREAS = [
     ("home", "Tổng quan", "home"),
     ("units", "Đơn vị", "orgs:unit_tree"),
-    ("plans", "Kế hoạch", None),
-    ("tasks", "Nhiệm vụ", None),
+    ("plans", "Kế hoạch", "plans:plan_list"),
+    ("tasks", "Nhiệm vụ", "tasks:mine"),
     ("comms", "Tuyên truyền", None),
     ("reports", "Báo cáo", None),
     ("scoring", "Chỉ số CCHC", None),
@@ -21,7 +21,7 @@ def navigation(request):
         return {}
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
-    current = {"orgs": "units", "core": "home"}.get(namespace, "home" if match and match.url_name == "home" else "")
+    current = {"orgs": "units", "core": "home", "plans": "plans", "tasks": "tasks"}.get(namespace, "home" if match and match.url_name == "home" else "")
     items = [
         {"key": key, "label": label, "url": reverse(name) if name else None, "current": key == current}
         for key, label, name in AREAS

@@ -95,7 +95,10 @@ class PersonForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp danh sách đơn vị (.xlsx hoặc .csv)")
+    file = forms.FileField(
+        label="Tệp danh sách đơn vị (.xlsx hoặc .csv)",
+        error_messages={"empty": "Tệp rỗng.", "required": "Hãy chọn tệp."},
+    )
 
     def __init__(self, *args, max_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)

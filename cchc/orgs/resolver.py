@@ -100,6 +100,9 @@ class Resolution:
     matches: list[Match] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     ambiguous: list[Ambiguity] = field(default_factory=list)
+    # Where each recognised name stands in the text (start, end), every occurrence, in order:
+    # the appendix reader uses them to tell unit columns from the task text around them.
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -387,6 +390,7 @@ class UnitResolver:
         self, chosen: list, candidates: list[Unit], words: list[_Word], hit: _Hit, result: Resolution
     ) -> None:
         original = _original(words)
+        result.spans.append((words[0].start, words[-1].end))
         if not chosen:
             result.ambiguous.append(Ambiguity(original, candidates))
             return
@@ -481,7 +485,8 @@ def _is_debris(piece: str) -> bool:
 
 
 def _words_with_breaks(text: str) -> list[_Word]:
-    source = _ENUMERATOR.sub("", text or "")
+    # Blank the numbering out rather than cut it, so word positions are positions in the text.
+    source = _ENUMERATOR.sub(lambda m: " " * len(m.group()), text or "")
     out: list[_Word] = []
     pending_break = False
     start = 0

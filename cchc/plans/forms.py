@@ -1,0 +1,147 @@
+from django import forms
+
+from cchc import policy
+from cchc.orgs import services as org_services
+from cchc.orgs.models import Unit
+
+from .models import Plan, Progress
+from .services import PLAN_EXTENSIONS
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp kế hoạch",
+        help_text="Word (.docx, .doc), PDF (có lớp chữ hoặc bản quét), ảnh quét hoặc văn bản (.txt).",
+        error_messages={"empty": "Tệp rỗng.", "required": "Hãy chọn tệp kế hoạch."},
+    )
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(PLAN_EXTENSIONS):
+            raise forms.ValidationError("Định dạng tệp không được hỗ trợ. Hãy tải lên .docx, .doc, .pdf, .txt hoặc ảnh quét.")
+        if upload.size == 0:
+            raise forms.ValidationError("Tệp rỗng.")
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(f"Tệp quá lớn (tối đa {self.max_bytes // (1024 * 1024)} MB).")
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị ban hành", queryset=Unit.objects.none())
+    parent = forms.ModelChoiceField(label="Thực hiện kế hoạch (cấp trên)", queryset=Plan.objects.none(), required=False)
+
+    def __init__(self, *args, user, parsed, **kwargs):
+        super().__init__(*args, **kwargs)
+        if policy.is_coordinator(user):
+            units = Unit.objects.all()
+        else:
+            units = Unit.objects.filter(pk__in=[u.pk for u in policy.visible_units(user)])
+        self.fields["unit"].queryset = units.order_by("path")
+        self.fields["parent"].queryset = policy.visible_plans(user).select_related("unit")
+        if parsed.issuer_unit_code:
+            issuer = units.filter(code=parsed.issuer_unit_code).first()
+            if issuer:
+                self.initial.setdefault("unit", issuer.pk)
+        if parsed.implements:
+            parent = self.fields["parent"].queryset.filter(number__iexact=parsed.implements.number).first()
+            if parent:
+                self.initial.setdefault("parent", parent.pk)
+
+
+class AliasFixForm(forms.Form):
+    """For each unit name the reader did not know: which unit it is (its code). Saved as an alias."""
+
+    def __init__(self, *args, parsed, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        seen = []
+        for problem in parsed.unresolved:
+            if problem["kind"] == "unit" and problem["text"] not in seen:
+                seen.append(problem["text"])
+        self.phrases = seen[:40]
+        for i, phrase in enumerate(self.phrases):
+            self.fields[f"code_{i}"] = forms.CharField(label=phrase, required=False, max_length=64)
+
+    def clean(self):
+        data = super().clean()
+        self.mapping = []
+        for i, phrase in enumerate(self.phrases):
+            code = (data.get(f"code_{i}") or "").strip()
+            if not code:
+                continue
+            unit = Unit.objects.filter(code=code).first()
+            if unit is None:
+                self.add_error(f"code_{i}", f"Không có đơn vị mã “{code}”.")
+            elif not policy.can_manage_units(self.user):
+                self.add_error(f"code_{i}", "Chỉ cán bộ điều phối được thêm tên gọi cho đơn vị.")
+            else:
+                self.mapping.append((phrase, unit))
+        return data
+
+    def apply(self) -> int:
+        for phrase, unit in self.mapping:
+            if phrase not in unit.aliases:
+                unit.aliases = [*unit.aliases, phrase]
+                org_services.unit_save(unit=unit)
+        return len(self.mapping)
+
+
+class TaskFilterForm(forms.Form):
+    STATUS = [
+        ("", "Tất cả"),
+        ("overdue", "Quá hạn"),
+        (Progress.NOT_STARTED, "Chưa thực hiện"),
+        (Progress.IN_PROGRESS, "Đang thực hiện"),
+        ("done", "Đã hoàn thành"),
+    ]
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none(), required=False, to_field_name="code")
+    plan = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    group = forms.CharField(label="Nhóm", required=False, max_length=10)
+    status = forms.ChoiceField(label="Tình trạng", choices=STATUS, required=False)
+    due_within = forms.IntegerField(label="Đến hạn trong (ngày)", required=False, min_value=1, max_value=366)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.exclude(kind="office").order_by("path")
+
+
+class EvidenceForm(forms.Form):
+    progress = forms.ChoiceField(label="Tiến độ", choices=Progress.choices)
+    completed_on = forms.DateField(label="Ngày hoàn thành", required=False,
+                                   widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    document_number = forms.CharField(label="Số văn bản minh chứng", required=False, max_length=60)
+    document_date = forms.DateField(label="Ngày văn bản", required=False,
+                                    widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    link = forms.URLField(label="Đường dẫn", required=False, assume_scheme="https")
+    file = forms.FileField(label="Tệp minh chứng", required=False)
+    note = forms.CharField(label="Ghi chú", required=False, max_length=500)
+
+    ALLOWED = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".jpg", ".jpeg", ".png", ".zip")
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            if not upload.name.lower().endswith(self.ALLOWED):
+                raise forms.ValidationError("Tệp minh chứng phải là PDF, Word, Excel, ảnh hoặc ZIP.")
+            if upload.size > self.max_bytes:
+                raise forms.ValidationError(f"Tệp quá lớn (tối đa {self.max_bytes // (1024 * 1024)} MB).")
+        return upload
+
+    def evidence(self) -> dict | None:
+        data = self.cleaned_data
+        fields = {k: data.get(k) for k in ("document_number", "document_date", "link", "note")}
+        if data.get("file"):
+            fields["file"] = data["file"]
+        if not (fields.get("document_number") or fields.get("link") or fields.get("file")):
+            return None
+        return {k: (v if v is not None else "") for k, v in fields.items() if k != "document_date"} | (
+            {"document_date": data.get("document_date")}
+        )

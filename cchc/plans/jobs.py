@@ -1,0 +1,68 @@
+"""An upload's way to a saved plan: extract in the background, preview, confirm."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+from django.db import transaction
+
+from cchc.documents.reading import DocumentError, ExtractedDocument, Paragraph, Table, extract
+from cchc.orgs.resolver import UnitResolver
+
+from .models import ImportStatus, PlanImport
+from .reader import NotAPlanError, ParsedPlan, read_plan
+
+
+def blocks_to_json(document: ExtractedDocument) -> list[dict]:
+    return [{"table": b.rows} if isinstance(b, Table) else {"p": asdict(b)} for b in document.blocks]
+
+
+def blocks_from_json(blocks: list[dict], source_format: str) -> ExtractedDocument:
+    return ExtractedDocument(
+        blocks=[Table(rows=b["table"]) if "table" in b else Paragraph(**b["p"]) for b in blocks],
+        source_format=source_format,
+    )
+
+
+def import_run(import_id: int, *, started: float | None = None) -> None:
+    job = PlanImport.objects.get(pk=import_id)
+    started = started or time.monotonic()
+    PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, progress=0.05)
+
+    def progress(fraction: float) -> None:
+        # Extraction is most of the work (OCR): it fills the bar up to 90 %.
+        PlanImport.objects.filter(pk=job.pk).update(progress=0.05 + 0.85 * min(1.0, fraction))
+
+    try:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+        document = extract(data, job.file_name, progress=progress)
+        # Reading the structure now proves it is a plan before anyone is asked to confirm.
+        read_plan(document, resolver=UnitResolver(context=job.context_unit))
+    except (DocumentError, NotAPlanError) as exc:
+        PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=str(exc), progress=1,
+                                                    seconds=time.monotonic() - started)
+        return
+    PlanImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE, progress=1, blocks=blocks_to_json(document), source_format=document.source_format,
+        seconds=time.monotonic() - started,
+    )
+
+
+def import_parsed(job: PlanImport) -> ParsedPlan:
+    """The plan as read from the job's stored text (fast: no OCR again)."""
+    document = blocks_from_json(job.blocks, job.source_format)
+    return read_plan(document, resolver=UnitResolver(context=job.context_unit))
+
+
+def import_start(*, user, upload_name: str, data: bytes, context_unit=None) -> PlanImport:
+    from django.core.files.base import ContentFile
+
+    from .tasks import read_plan_upload
+
+    job = PlanImport(user=user, context_unit=context_unit, file_name=upload_name[:255])
+    job.file.save(upload_name, ContentFile(data), save=False)
+    job.save()
+    transaction.on_commit(lambda: read_plan_upload.enqueue(job.pk))
+    return job

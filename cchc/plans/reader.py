@@ -1,0 +1,859 @@
+"""Read an issued plan (its text and tables) into structure: the heart of "Plan in".
+
+The reader works on the blocks `cchc.documents.reading.extract` returns (paragraphs and tables), so
+DOCX, PDF, OCR and plain-text plans go through the same code. Everything is matched on text with
+diacritics stripped (`strip_accents`, which keeps positions) because real inputs are OCR output
+without diacritics, old-style tone placement ("Uỷ", "Hoà") and web copies.
+
+Nothing here touches the database except through the unit resolver; the result is a `ParsedPlan`
+that the preview shows and `services.plan_create_from_parsed` saves once a person confirms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import asdict, dataclass, field
+
+from cchc.documents.reading import ExtractedDocument, Paragraph, Table
+from cchc.lib.text import fold, squeeze, strip_accents
+from cchc.orgs.resolver import Resolution, UnitResolver
+
+from .appendix import flattened_appendix_rows, table_appendix_rows
+from .timeframes import Timeframe, parse_timeframe
+
+
+class NotAPlanError(ValueError):
+    """The document is readable but is not a plan; the message says what it seems to be."""
+
+
+# --- result -------------------------------------------------------------------------------------
+
+
+@dataclass
+class LegalRef:
+    kind: str
+    number: str
+    date: datetime.date | None
+    issuer: str
+    text: str
+
+
+@dataclass
+class TargetClause:
+    text: str
+    comparator: str  # ">=", "<=", "=", "" (qualitative)
+    value: float | None
+    unit: str  # "%", "" …
+    scope: str
+
+
+@dataclass
+class TargetItem:
+    number: str
+    text: str
+    clauses: list[TargetClause]
+
+    @property
+    def qualitative(self) -> bool:
+        return not any(c.comparator for c in self.clauses)
+
+
+@dataclass
+class Item:
+    code: str
+    text: str
+
+
+@dataclass
+class Duty:
+    unit_text: str
+    resolution: Resolution
+    items: list[str]
+
+
+@dataclass
+class TaskRow:
+    group: str  # "I"
+    group_title: str
+    number: str  # "1", or "" for a sub-row
+    title: str
+    deliverable: str
+    lead_text: str
+    partners_text: str
+    timeframe: Timeframe
+    note: str = ""
+    source: str = "appendix"  # "appendix", "table", "duty", "inline"
+    lead: Resolution | None = None
+    partners: Resolution | None = None
+
+
+@dataclass
+class Section:
+    marker: str  # "I", "1", "a", "-"
+    level: int
+    title: str
+    text: list[str] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return squeeze(" ".join([self.title, *self.text]))
+
+    def to_json(self) -> dict:
+        return {"marker": self.marker, "title": self.title, "text": " ".join(self.text),
+                "children": [c.to_json() for c in self.children]}
+
+
+@dataclass
+class ParsedPlan:
+    kind: str = "other"
+    doc_type: str = ""
+    title: str = ""
+    issuer: str = ""
+    parent_body: str = ""
+    issuer_unit_code: str | None = None
+    number: str | None = None
+    symbol: str = ""
+    place: str = ""
+    date: datetime.date | None = None
+    date_text: str = ""
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    period_label: str = ""
+    implements: LegalRef | None = None
+    legal_basis: list[LegalRef] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    audiences: list[str] = field(default_factory=list)
+    topics: list[Item] = field(default_factory=list)
+    channels: list[Item] = field(default_factory=list)
+    solutions: list[str] = field(default_factory=list)
+    funding: str = ""
+    targets: list[TargetItem] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+    tasks: list[TaskRow] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    signer_name: str = ""
+    signer_title: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    # --- problems a person must look at before saving -------------------------------------
+
+    @property
+    def unresolved(self) -> list[dict]:
+        out: list[dict] = []
+        for duty in self.duties:
+            out += _problems(duty.resolution, f"Tổ chức thực hiện: {duty.unit_text}")
+        for task in self.tasks:
+            label = f"Nhiệm vụ {task.group}.{task.number or '…'}: {task.title[:60]}"
+            for res in (task.lead, task.partners):
+                if res is not None:
+                    out += _problems(res, label)
+            if task.timeframe.kind == "unparsed":
+                out.append({"where": label, "kind": "timeframe", "text": task.timeframe.text,
+                            "message": task.timeframe.error})
+        return out
+
+    def to_json(self) -> dict:
+        def ref(r: LegalRef | None):
+            return None if r is None else {**asdict(r), "date": _iso(r.date)}
+
+        return {
+            "kind": self.kind,
+            "doc_type": self.doc_type,
+            "title": self.title,
+            "issuer": self.issuer,
+            "issuer_unit": self.issuer_unit_code,
+            "parent_body": self.parent_body,
+            "number": self.number,
+            "symbol": self.symbol,
+            "date": _iso(self.date),
+            "place": self.place,
+            "period": {"start": _iso(self.period_start), "end": _iso(self.period_end), "label": self.period_label},
+            "implements": ref(self.implements),
+            "legal_basis": [ref(r) for r in self.legal_basis],
+            "objectives": self.objectives,
+            "requirements": self.requirements,
+            "audiences": self.audiences,
+            "topics": [asdict(t) for t in self.topics],
+            "channels": [asdict(c) for c in self.channels],
+            "solutions": self.solutions,
+            "funding": self.funding,
+            "targets": [
+                {"number": t.number, "text": t.text, "qualitative": t.qualitative,
+                 "comparator": t.clauses[0].comparator if t.clauses else "",
+                 "value": t.clauses[0].value if t.clauses else None,
+                 "unit": t.clauses[0].unit if t.clauses else "",
+                 "scope": t.clauses[0].scope if t.clauses else "",
+                 "clauses": [asdict(c) for c in t.clauses]}
+                for t in self.targets
+            ],
+            "duties": [
+                {"unit": d.unit_text, "unit_id": _codes(d.resolution), "items": d.items}
+                for d in self.duties
+            ],
+            "tasks": [
+                {"group": t.group, "group_title": t.group_title, "number": t.number, "title": t.title,
+                 "deliverable": t.deliverable, "lead": t.lead_text, "lead_units": _codes(t.lead),
+                 "partners": t.partners_text, "partner_units": _codes(t.partners),
+                 "timeframe": t.timeframe.to_json(), "note": t.note, "source": t.source}
+                for t in self.tasks
+            ],
+            "recipients": self.recipients,
+            "signer": {"name": self.signer_name, "title": self.signer_title},
+            "sections": [s.to_json() for s in self.sections],
+            "unresolved": self.unresolved,
+            "warnings": self.warnings,
+        }
+
+
+def _iso(d: datetime.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _codes(res: Resolution | None) -> list[str]:
+    if res is None:
+        return []
+    return [m.unit.code if m.unit else f"nhom:{m.group.code}" for m in res.matches]
+
+
+def _problems(res: Resolution, where: str) -> list[dict]:
+    out = [{"where": where, "kind": "unit", "text": t, "message": f"Không nhận diện được đơn vị “{t}”."}
+           for t in res.unresolved]
+    out += [{"where": where, "kind": "unit", "text": a.text,
+             "message": f"“{a.text}” có thể là {len(a.candidates)} đơn vị khác nhau."} for a in res.ambiguous]
+    return out
+
+
+# --- patterns (on accent-stripped text) -------------------------------------------------------
+
+_DOC_TYPES = ["KE HOACH", "BAO CAO", "TO TRINH", "QUYET DINH", "THONG BAO", "CONG VAN", "BANG TONG HOP",
+              "BIEN BAN", "HUONG DAN", "CHUONG TRINH", "NGHI QUYET", "CHI THI"]
+_MOTTO = re.compile(r"C[O0]NG\s*H[O0]A\s*X[A4]\s*H[O0]I\s*CH[UỦ]\s*NGH[I1]A\s*VI[E]T\s*NAM", re.I)
+# OCR reads the motto as "Doc 14p - Tu do - Hanh phiic": match its shape, not its letters.
+_MOTTO2 = re.compile(r"D\w{1,2}c\s*\S{1,4}\s*-\s*T\w\s*do\s*-\s*H\w{1,3}nh\s*ph\w*", re.I)
+_NUMBER = re.compile(r"\bS[o0-9]\s*:\s*(?P<num>\d{0,5})\s*/\s*(?P<sym>[A-Z][A-Z0-9]*(?:\s*-\s*[A-Z0-9]+)*)", re.I)
+_PLACE_DATE = re.compile(
+    r"(?P<place>[A-Z][\w .'-]{1,40}?)\s*,\s*ngay\s*(?P<d>\d{1,2})?\s*thang\s*(?P<m>\d{1,2})?\s*nam\s*(?P<y>\d{4})",
+    re.I,
+)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+# OCR reads "II." as "I1." or "Il." or "11." at the start of a heading line.
+_HEAD_ROMAN = re.compile(r"^(?P<m>[IVX][IVXl1]{0,3})\s*[.:]\s+(?P<t>\S.*)$")
+_HEAD_ARABIC = re.compile(r"^(?P<m>\d{1,2})\s*[.)]\s+(?P<t>\S.*)$")
+_HEAD_LETTER = re.compile(r"^(?P<m>[a-zđ¢€])\s*\)\s*(?P<t>\S.*)$")
+_OCR_LETTERS = {"¢": "c", "€": "e"}  # "¢)" is how OCR reads "c)"
+_HEAD_DASH = re.compile(r"^(?P<m>[-–•+*])\s*(?P<t>\S.*)$")
+
+_REF_KINDS = {
+    "nghi quyet": "Nghị quyết", "quyet dinh": "Quyết định", "cong van": "Công văn", "ke hoach": "Kế hoạch",
+    "chi thi": "Chỉ thị", "thong tu": "Thông tư", "nghi dinh": "Nghị định", "thong bao": "Thông báo",
+    "huong dan": "Hướng dẫn", "ket luan": "Kết luận", "chuong trinh": "Chương trình", "luat": "Luật",
+    "van ban": "Văn bản", "quy dinh": "Quy định", "de an": "Đề án",
+}
+_SYMBOL_KINDS = {"NQ": "Nghị quyết", "QD": "Quyết định", "KH": "Kế hoạch", "CT": "Chỉ thị", "TT": "Thông tư",
+                 "ND": "Nghị định", "TB": "Thông báo", "HD": "Hướng dẫn", "KL": "Kết luận", "QH": "Luật",
+                 "CTr": "Chương trình", "BC": "Báo cáo"}
+_REF = re.compile(
+    r"(?P<kind>nghi quyet|quyet dinh|cong van|ke hoach|chi thi|thong tu|nghi dinh|thong bao|huong dan|"
+    r"ket luan|chuong trinh|luat(?: [a-z ,]{3,60}?)?|van ban|quy dinh|de an)\s*"
+    r"(?:s[o0-9]?\s*:?\s*)?(?:[0-9o]\s+)?(?P<num>\d{1,6}[\w.]*(?:\s*[/-]\s*[\w.]+)+)",
+    re.I,
+)
+_REF_DATE = re.compile(r"ngay\s*(\d{1,2})\s*(?:/|thang)\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})", re.I)
+_REF_ISSUER = re.compile(
+    r"\bcua\s+(?P<issuer>(?:Ban\s+Chap\s+hanh\s+Trung\s+uong|Bo\s+Chinh\s+tri|Chinh\s+phu|Thu\s+tuong\s+Chinh\s+phu|"
+    r"Quoc\s+hoi|Uy\s+ban\s+Thuong\s+vu\s+Quoc\s+hoi|Bo\s+[A-Z]\w*(?:\s+[a-z]\w*){0,3}|"
+    r"(?:UBND|Uy\s+ban\s+nhan\s+dan|HDND|Hoi\s+dong\s+nhan\s+dan)\s+(?:tinh|xa|phuong|thanh\s+pho)(?:\s+[A-Z]\w*){0,3}|"
+    r"[Ss]o\s+[A-Z]\w*(?:\s+(?:va\s+)?[A-Za-z]\w*){0,4}|Tinh\s+uy|Thanh\s+uy|Ban\s+Chi\s+dao[^,;.]{0,40}))",
+)
+
+
+_ISSUER_END = re.compile(r"\s+(?:ve|ban hanh|quy dinh|tai|theo|huong dan|trien khai|thuc hien|phe duyet)\b")
+
+
+def _sa(text: str) -> str:
+    return strip_accents(text)
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+
+def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -> ParsedPlan:
+    """Parse an extracted document. Raises NotAPlanError when it is not a plan."""
+    resolver = resolver or UnitResolver()
+    lines, tables = _lines_and_tables(doc)
+    plan = ParsedPlan()
+    start = _find_doc_type(lines, plan)
+    header_lines = lines[:start]
+    _read_header(header_lines, plan)
+    body_start = _read_title(lines, start + 1, plan)
+    _read_period(plan)
+
+    end_body, appendix_start, sign_start = _body_bounds(lines, body_start)
+    preamble, body = _split_preamble(lines[body_start:end_body])
+    _read_preamble(preamble, plan)
+    _read_legal_refs(lines[body_start:end_body], plan)
+    plan.sections = _section_tree(body)
+    context = resolver.context
+    if plan.issuer_unit_code is None:
+        issuer = _issuer_from_text(plan, resolver)
+        if issuer is not None:
+            plan.issuer_unit_code = issuer.code
+            if context is None:
+                context = issuer
+    if context is not None and resolver.context is None:
+        resolver = UnitResolver(context=context)
+    _read_sections(plan, resolver)
+    _read_closing(lines[end_body:appendix_start if appendix_start is not None else len(lines)], plan)
+
+    period = (plan.period_start or datetime.date(plan.date.year if plan.date else datetime.date.today().year, 1, 1),
+              plan.period_end or datetime.date(plan.date.year if plan.date else datetime.date.today().year, 12, 31))
+    rows = []
+    for table in tables:
+        rows += table_appendix_rows(table.rows, resolver=resolver, period=period)
+    if not rows and appendix_start is not None:
+        rows = flattened_appendix_rows(lines[appendix_start:], resolver=resolver, period=period)
+    if not rows:
+        rows = _inline_tasks(plan, resolver, period) + _tasks_from_duties(plan, period)
+    plan.tasks = rows
+    return plan
+
+
+def _lines_and_tables(doc: ExtractedDocument) -> tuple[list[str], list[Table]]:
+    """The text as lines; tables that look like task tables are kept aside, the others become lines."""
+    lines: list[str] = []
+    tables: list[Table] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif _looks_like_task_table(block):
+            tables.append(block)
+        else:
+            for row in block.rows:
+                cells = [c for c in row if c.strip()]
+                # A header table (issuer | motto) reads best column by column.
+                lines.extend(cells if len(block.rows) <= 4 else [" | ".join(cells)])
+    return lines, tables
+
+
+def _looks_like_task_table(table: Table) -> bool:
+    for row in table.rows[:3]:
+        header = " ".join(fold(c) for c in row)
+        if ("chu tri" in header or "trach nhiem" in header) and ("noi dung" in header or "nhiem vu" in header):
+            return True
+    return False
+
+
+# --- header -------------------------------------------------------------------------------------
+
+
+def _find_doc_type(lines: list[str], plan: ParsedPlan) -> int:
+    """Index of the "KẾ HOẠCH" line; a cover letter (Tờ trình) before the plan is skipped."""
+    first_type = None
+    for i, line in enumerate(lines):
+        folded = fold(line)
+        if not folded or len(folded) > 60:
+            continue
+        upper_ratio = sum(c.isupper() for c in line) / max(1, sum(c.isalpha() for c in line))
+        for doc_type in _DOC_TYPES:
+            if folded == doc_type.lower() or (folded.startswith(doc_type.lower()) and upper_ratio > 0.8):
+                if doc_type == "KE HOACH":
+                    plan.doc_type = "KẾ HOẠCH"
+                    if first_type and first_type != "KE HOACH":
+                        plan.warnings.append(f"Đã bỏ qua phần {first_type.title()} đứng trước kế hoạch.")
+                    return i
+                first_type = first_type or doc_type
+    what = next((line for line in lines if fold(line) and sum(c.isupper() for c in line) > 6), "")
+    raise NotAPlanError(
+        "Tài liệu này không phải là một kế hoạch (không có dòng “KẾ HOẠCH” ở đầu văn bản)"
+        + (f"; nội dung bắt đầu bằng: “{squeeze(what)[:120]}”." if what else ".")
+    )
+
+
+def _read_header(lines: list[str], plan: ParsedPlan) -> None:
+    issuer_parts: list[str] = []
+    for raw in lines:
+        line = raw
+        sa = _sa(line)
+        m = _NUMBER.search(sa)
+        if m:
+            plan.number = f"{m['num']}/{_clean_symbol(line[m.start('sym'):m.end('sym')])}" if m["num"] else None
+            plan.symbol = _clean_symbol(line[m.start("sym"):m.end("sym")])
+            line, sa = line[: m.start()] + " " * (m.end() - m.start()) + line[m.end():], _sa(line)
+        d = _PLACE_DATE.search(_sa(line))
+        if d:
+            _set_date(plan, line, d)
+            line = line[: d.start()]
+        for pattern in (_MOTTO, _MOTTO2):
+            found = pattern.search(_sa(line))
+            if found:
+                line = line[: found.start()] + line[found.end():]
+        line = squeeze(line.replace("|", " "))
+        if line and fold(line) and not m and sum(c.isupper() for c in line) >= sum(c.islower() for c in line):
+            issuer_parts.append(line)
+    _set_issuer(plan, issuer_parts)
+
+
+def _clean_symbol(symbol: str) -> str:
+    return re.sub(r"\s+", "", symbol).upper()
+
+
+def _set_date(plan: ParsedPlan, line: str, d: re.Match) -> None:
+    plan.place = squeeze(line[d.start("place"):d.end("place")])
+    plan.date_text = squeeze(line[d.start("place"):d.end()])
+    year = int(d["y"])
+    if d["d"] and d["m"]:
+        try:
+            plan.date = datetime.date(year, int(d["m"]), int(d["d"]))
+        except ValueError:
+            plan.warnings.append(f"Ngày ban hành không hợp lệ: “{plan.date_text}”.")
+    plan._year = year  # used for the period when the title gives none
+
+
+def _set_issuer(plan: ParsedPlan, parts: list[str]) -> None:
+    if not parts:
+        return
+    # "UBND TỈNH NINH BÌNH / SỞ NỘI VỤ": the first line is the governing body, the second the issuer.
+    starts_issuer = re.compile(r"^(SO|BAN|PHONG|TRUNG TAM|VAN PHONG|CHI CUC|THANH TRA|BAO)\b")
+    for i in range(1, len(parts)):
+        if starts_issuer.match(_sa(parts[i]).upper()) and fold(parts[0]).startswith(("ubnd", "uy ban")):
+            plan.parent_body = " ".join(parts[:i])
+            plan.issuer = " ".join(parts[i:])
+            return
+    plan.issuer = " ".join(parts)
+
+
+# How a plan's body opens, OCR spellings included ("Thyc hién Ké hoach…").
+_BODY_OPENING = re.compile(r"^(th\w{1,2}c hi\w{1,2}n|c\w{1,2}n c\w{1,2}|de tri\w{1,2}n khai|nham )")
+
+
+def _read_title(lines: list[str], start: int, plan: ParsedPlan) -> int:
+    """Title lines after "KẾ HOẠCH", up to the first line of the body; returns the body's start."""
+    title: list[str] = []
+    i = start
+    while i < len(lines):
+        line = squeeze(lines[i])
+        folded = fold(line)
+        if _BODY_OPENING.match(folded) or _HEAD_ROMAN.match(line) or (
+            title and (not folded or len(title) >= 3)
+        ):
+            break
+        if folded:
+            title.append(line)
+        i += 1
+    plan.title = squeeze(" ".join(title))
+    folded = fold(plan.title)
+    if "tuyen truyen" in folded or "truyen thong" in folded:
+        plan.kind = "communication"
+    elif "kiem tra" in folded:
+        plan.kind = "inspection"
+    elif "cai cach hanh chinh" in folded or "cchc" in folded.split():
+        plan.kind = "reform"
+    return i
+
+
+def _read_period(plan: ParsedPlan) -> None:
+    folded = fold(plan.title)
+    year = getattr(plan, "_year", None)
+    m = re.search(r"giai doan (\d{4}) (\d{4})", folded)
+    if m:
+        y1, y2 = int(m[1]), int(m[2])
+        plan.period_start, plan.period_end = datetime.date(y1, 1, 1), datetime.date(y2, 12, 31)
+        plan.period_label = f"giai đoạn {y1}–{y2}"
+        return
+    # OCR spellings too: "6 thang cudi nim 2025".
+    m = re.search(r"(06|6) thang (d\w{1,3}|c\w{2,3}) n\w{1,2}m (\d{4})", folded)
+    if m:
+        y = int(m[3])
+        first = m[2].startswith("d")
+        plan.period_start = datetime.date(y, 1, 1) if first else datetime.date(y, 7, 1)
+        plan.period_end = datetime.date(y, 6, 30) if first else datetime.date(y, 12, 31)
+        plan.period_label = f"6 tháng {'đầu' if first else 'cuối'} năm {y}"
+        return
+    m = re.search(r"quy (i{1,3}|iv) nam (\d{4})", folded)
+    if m:
+        q, y = _ROMAN[m[1].upper()], int(m[2])
+        plan.period_start = datetime.date(y, 3 * q - 2, 1)
+        plan.period_end = datetime.date(y + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - datetime.timedelta(days=1)
+        plan.period_label = f"quý {m[1].upper()} năm {y}"
+        return
+    m = re.search(r"nam (\d{4})", folded)
+    y = int(m[1]) if m else year
+    if y:
+        plan.period_start, plan.period_end = datetime.date(y, 1, 1), datetime.date(y, 12, 31)
+        plan.period_label = f"năm {y}"
+
+
+# --- body ---------------------------------------------------------------------------------------
+
+
+def _body_bounds(lines: list[str], start: int) -> tuple[int, int | None, int | None]:
+    """Where the body ends ("Nơi nhận"), where the appendix starts ("Phụ lục"), if anywhere."""
+    end = len(lines)
+    appendix = None
+    for i in range(start, len(lines)):
+        folded = fold(lines[i])
+        if end == len(lines) and re.match(r"^(noi nh\w*)\b", folded):
+            end = i
+        if i > start and re.match(r"^phu luc\b", folded) and len(folded) < 40:
+            appendix = i
+            if end == len(lines):
+                end = i
+            break
+    return end, appendix, None
+
+
+def _split_preamble(lines: list[str]) -> tuple[list[str], list[str]]:
+    for i, line in enumerate(lines):
+        if _HEAD_ROMAN.match(squeeze(line)) or (_HEAD_ARABIC.match(squeeze(line)) and i > 0):
+            return lines[:i], lines[i:]
+    return lines[:1], lines[1:]
+
+
+def _read_preamble(lines: list[str], plan: ParsedPlan) -> None:
+    text = squeeze(" ".join(lines))
+    sa = _sa(text)
+    m = re.search(r"Th\w{1,2}c\s+hi\w{1,2}n\s+(?P<ref>.+?)(?:,\s*[^,]*?(?:ban hanh|xay dung)\s+ke hoach|$)", sa, re.I)
+    if m:
+        refs = list(_iter_refs(text[m.start("ref"):m.end("ref")]))
+        if refs:
+            # The parent plan when the clause names one ("… và Kế hoạch số 21/KH-UBND"), else the first.
+            plan.implements = next((r for r in refs if r.kind == "Kế hoạch"), refs[0])
+    m = re.search(r"(?:,|\.)\s*(?P<issuer>[^,.;]{3,80}?)\s+(?:ban hanh|xay dung)\s+(?:K\w*\s+hoach|ke hoach)", sa, re.I)
+    if m and not plan.issuer:
+        plan.issuer = squeeze(text[m.start("issuer"):m.end("issuer")])
+
+
+def _iter_refs(text: str):
+    sa = _sa(text)
+    for m in _REF.finditer(sa):
+        kind_key = fold(m["kind"]).split(" ")[0] if not fold(m["kind"]).startswith(("nghi ", "quyet ", "cong ", "ke ", "chi ", "thong ", "huong ", "ket ", "chuong ", "van ", "quy ", "de ")) else " ".join(fold(m["kind"]).split()[:2])
+        number = re.sub(r"\s+", "", text[m.start("num"):m.end("num")]).rstrip(".,")
+        if not re.search(r"[A-Za-zĐđ]", number):
+            continue
+        kind = _REF_KINDS.get(kind_key, "")
+        if kind_key == "luat":
+            kind = squeeze(text[m.start("kind"):m.end("kind")])
+        symbol = re.split(r"[/-]", number, maxsplit=1)[-1]
+        kind = kind or next((v for k, v in _SYMBOL_KINDS.items() if symbol.upper().startswith(k)), "Văn bản")
+        # What follows the number (date, issuer) up to the next ";", read without consuming it.
+        tail_end = sa.find(";", m.end())
+        tail_end = min(m.end() + 160, len(sa) if tail_end == -1 else tail_end)
+        rest, rest_sa = text[m.end():tail_end], sa[m.end():tail_end]
+        # The reference ends where the next one starts.
+        nxt = _REF.search(rest_sa)
+        if nxt:
+            rest, rest_sa = rest[: nxt.start()], rest_sa[: nxt.start()]
+        date = None
+        d = _REF_DATE.search(rest_sa[:40])
+        if d:
+            try:
+                date = datetime.date(int(d[3]), int(d[2]), int(d[1]))
+            except ValueError:
+                date = None
+        issuer = ""
+        i = _REF_ISSUER.search(rest_sa[:90])
+        if i:
+            # The issuer's name ends where the subject begins ("… của Bộ Nội vụ về việc …").
+            end = i.end("issuer")
+            stop = _ISSUER_END.search(rest_sa, i.start("issuer"), end)
+            issuer = squeeze(rest[i.start("issuer"):stop.start() if stop else end])
+        yield LegalRef(kind=kind, number=number, date=date, issuer=issuer,
+                       text=squeeze(text[m.start():m.end()] + rest[: (i.end() if i else (d.end() if d else 0))]))
+
+
+def _read_legal_refs(lines: list[str], plan: ParsedPlan) -> None:
+    seen: dict[str, LegalRef] = {}
+    for ref in _iter_refs(" ".join(squeeze(line) for line in lines)):
+        key = ref.number.upper()
+        if key in seen:
+            known = seen[key]
+            known.date = known.date or ref.date
+            known.issuer = known.issuer or ref.issuer
+            continue
+        seen[key] = ref
+    plan.legal_basis = list(seen.values())
+    if plan.implements is not None:
+        known = seen.get(plan.implements.number.upper())
+        if known:
+            plan.implements.date = plan.implements.date or known.date
+            plan.implements.issuer = plan.implements.issuer or known.issuer
+
+
+def _section_tree(lines: list[str]) -> list[Section]:
+    """Headings I., 1., a), - into a tree; wrapped lines join the item they continue."""
+    order = {"roman": 1, "arabic": 2, "letter": 3, "dash": 4}
+    roots: list[Section] = []
+    stack: list[Section] = []
+    for raw in lines:
+        line = squeeze(raw)
+        if not line:
+            continue
+        marker, level, title = _heading(line, stack)
+        if marker is None:
+            if stack:
+                stack[-1].text.append(line)
+            else:
+                roots.append(Section("", 0, line))
+            continue
+        node = Section(marker, order[level], title)
+        while stack and stack[-1].level >= node.level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def _heading(line: str, stack: list[Section]) -> tuple[str | None, str, str]:
+    m = _HEAD_ROMAN.match(line)
+    if m and (m["t"][:1].isupper() or m["t"][:1].isdigit()):
+        marker = m["m"].upper().replace("1", "I").replace("L", "I")
+        return marker, "roman", m["t"].strip(" :")
+    m = _HEAD_ARABIC.match(line)
+    if m and int(m["m"]) <= 40:
+        return m["m"], "arabic", m["t"].strip()
+    m = _HEAD_LETTER.match(line)
+    if m:
+        letter = _OCR_LETTERS.get(m["m"], m["m"])
+        if letter in _LETTERS or letter == "f":
+            return letter, "letter", m["t"].strip()
+    m = _HEAD_DASH.match(line)
+    if m:
+        return "-", "dash", m["t"].strip()
+    return None, "", ""
+
+
+def _walk(sections: list[Section]):
+    for s in sections:
+        yield s
+        yield from _walk(s.children)
+
+
+def _items(section: Section) -> list[Section]:
+    """The items of a list section: its children, or the dash items of its only child."""
+    return section.children
+
+
+# Section titles by meaning, tolerant of OCR ("HINH THU'C", "Muc tiéu", "POI TUQNG").
+_SECTION_KINDS = [
+    ("targets", re.compile(r"^muc ti\w{0,3}u cu th\w{0,2}")),
+    ("objectives", re.compile(r"^muc (d\w{0,3}ch|ti\w{0,3}u)\b")),
+    ("requirements", re.compile(r"^y\w{0,3}u c\w{0,3}u\b")),
+    ("audiences", re.compile(r"^[dp]\w{0,3}i t\w{0,4}ng\b")),
+    ("channels", re.compile(r"^h\w{0,3}nh th\w{0,3}c\b")),
+    ("topics", re.compile(r"^n\w{0,3}i dung\b(?!.*\bh\w{0,3}nh th\w{0,3}c\b)")),
+    ("funding", re.compile(r"^kinh ph\w{0,2}\b")),
+    ("solutions", re.compile(r"^(.*\bgi\w{0,3}i ph\w{0,3}p\b|nhi\w{0,3}m v\w{0,2}\b)")),
+    ("duties", re.compile(r"^(t\w{0,2} ch\w{0,3}c th\w{0,3}c hi\w{0,3}n|tr\w{0,3}ch nhi\w{0,3}m)\b")),
+]
+
+
+def _section_kind(title: str) -> str | None:
+    head = fold(title.replace("'", ""))[:80]
+    for kind, pattern in _SECTION_KINDS:
+        if pattern.search(head):
+            return kind
+    return None
+
+
+def _read_sections(plan: ParsedPlan, resolver: UnitResolver) -> None:
+    for s in _walk(plan.sections):
+        kind = _section_kind(s.title)
+        if kind != "duties" and any(_section_kind(c.title) for c in s.children):
+            continue  # "II. NỘI DUNG" holding "1. Nội dung…", "2. Hình thức…": read its parts instead
+        items = [c.body for c in s.children]
+        if kind == "targets" and not plan.targets:
+            plan.targets = [_target(c) for c in s.children] or [_target(s)]
+        elif kind == "objectives" and not plan.objectives:
+            plan.objectives = [c.body for c in s.children if _section_kind(c.title) != "targets"] or s.text
+        elif kind == "requirements" and not plan.requirements:
+            plan.requirements = items or s.text
+        elif kind == "audiences" and not plan.audiences:
+            plan.audiences = items or [squeeze(" ".join(s.text))]
+        elif kind == "topics" and s.children and not plan.topics:
+            plan.topics = _list_items(s.children)
+        elif kind == "channels" and not plan.channels:
+            plan.channels = _list_items(s.children) or _prose_items(s.text)
+        elif kind == "solutions" and not plan.solutions:
+            plan.solutions = items
+        elif kind == "funding" and not plan.funding:
+            plan.funding = squeeze(" ".join([*s.text, *items]))
+        elif kind == "duties" and not plan.duties:
+            plan.duties = _duties(s, resolver)
+
+
+def _list_items(children: list[Section]) -> list[Item]:
+    # Dash lists have no letters: number them so each item can be referred to.
+    return [Item(c.marker if c.marker != "-" else str(i), c.body) for i, c in enumerate(children, start=1)]
+
+
+def _prose_items(lines: list[str]) -> list[Item]:
+    """A list written as one sentence ("… qua Cổng thông tin; các lớp tập huấn; …") as items."""
+    parts = [squeeze(p).strip(" .") for p in squeeze(" ".join(lines)).split(";")]
+    return [Item(str(i), p) for i, p in enumerate((p for p in parts if p), start=1)]
+
+
+def _duties(section: Section, resolver: UnitResolver) -> list[Duty]:
+    duties: list[Duty] = []
+    for child in section.children:
+        kind = _section_kind(child.title)
+        if kind in ("funding", "duties") or fold(child.title).startswith("che do bao cao"):
+            if kind == "duties":
+                duties += _duties(child, resolver)
+            continue
+        if len(child.title) > 160:
+            continue
+        # Every heading under "Tổ chức thực hiện" names who does the work: an unknown name is
+        # kept and reported (a person maps it), never dropped.
+        res = resolver.resolve(child.title)
+        if not res.matches and not res.ambiguous and not res.unresolved:
+            res.unresolved.append(child.title)
+        items = [c.body for c in child.children] or ([squeeze(" ".join(child.text))] if child.text else [])
+        duties.append(Duty(child.title, res, items))
+    return duties
+
+
+_COMPARATORS = [
+    (r"(?:toi thieu|it nhat|khong thap hon|tren|tu)\s*(?:la\s*|dat\s*)?(\d+(?:[.,]\d+)?)\s*(%|phan tram)", ">="),
+    (r"(?:toi da|khong qua|duoi|khong vuot qua)\s*(?:la\s*)?(\d+(?:[.,]\d+)?)\s*(%|phan tram)", "<="),
+    (r"(\d+(?:[.,]\d+)?)\s*(%)", "="),
+]
+
+
+def _target(section: Section) -> TargetItem:
+    text = section.body
+    sa = _sa(text)
+    low = sa.lower()
+    clauses: list[TargetClause] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, comparator in _COMPARATORS:
+        for m in re.finditer(pattern, low):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            value = float(m[1].replace(",", "."))
+            # Scope: the words right after the figure ("… 20% các sở, ban, ngành và UBND các xã, phường").
+            after = text[m.end(): m.end() + 120]
+            scope = squeeze(re.split(r"[;.]|(?:\s-\s)", after)[0])
+            clause_start = max(0, text.rfind(";", 0, m.start()) + 1, text.rfind(".", 0, m.start()) + 1)
+            clause_end = min([i for i in (text.find(";", m.end()), text.find(".", m.end())) if i != -1] or [len(text)])
+            clauses.append(TargetClause(squeeze(text[clause_start:clause_end]), comparator, value, "%", scope))
+    clauses.sort(key=lambda c: text.find(c.text))
+    if not clauses:
+        clauses = []
+    return TargetItem(section.marker, text, clauses)
+
+
+def _read_closing(lines: list[str], plan: ParsedPlan) -> None:
+    """Nơi nhận (recipients) and the signature block."""
+    recipients: list[str] = []
+    sign: list[str] = []
+    in_recipients = False
+    for raw in lines:
+        line = squeeze(raw)
+        if not line:
+            continue
+        sa = _sa(line)
+        folded = fold(line)
+        m = re.match(r"^(Noi nh\w*)\s*:?\s*(.*)$", sa, re.I)
+        if m:
+            in_recipients = True
+            tail = line[m.start(2):]
+            # "Nơi nhận: TM. ỦY BAN NHÂN DÂN" (two columns on one OCR line)
+            tm = re.search(r"\b(TM|KT|TL|TUQ|Q)\s*\.", _sa(tail))
+            if tm:
+                sign.append(squeeze(tail[tm.start():]))
+            continue
+        tm = re.search(r"\b(TM|KT|TL|TUQ)\s*\.\s*\S", sa)
+        if tm:
+            if tm.start() > 0 and line[: tm.start()].strip():
+                recipients.append(line[: tm.start()].strip(" -;"))
+            sign.append(squeeze(line[tm.start():]))
+            in_recipients = False
+            continue
+        if in_recipients and line.startswith(("-", "–", "+")):
+            recipients.append(line.lstrip("-–+ ").rstrip(" ;").rstrip())
+        elif in_recipients and recipients and not sign and not recipients[-1].endswith((";", ".")) and (
+            line[:1].islower() or recipients[-1].endswith(",")
+        ):
+            # A recipient wrapped onto the next line ("- Lưu: VT, TTPVHCC, / TTTT-CB, VP11, VP7.").
+            recipients[-1] = squeeze(recipients[-1] + " " + line.rstrip(" ;"))
+        elif sign or (not in_recipients and line.isupper()):
+            sign.append(line)
+        elif in_recipients and re.match(r"^[A-Z0-9]+/", line):
+            continue  # the drafter's reference under "Lưu: VT, …" ("MT01/VP7/2025/KH-CCHC")
+    plan.recipients = [r for r in recipients if r]
+    titles = [s for s in sign if s.isupper() or re.match(r"^(TM|KT|TL|TUQ|Q)\s*\.", _sa(s))]
+    names = [s for s in sign if s not in titles and not s.startswith("(") and len(s.split()) <= 6 and s[:1].isupper()]
+    plan.signer_title = "\n".join(titles)
+    plan.signer_name = names[-1] if names else ""
+
+
+def _issuer_from_text(plan: ParsedPlan, resolver: UnitResolver):
+    for text in (f"{plan.parent_body} {plan.issuer}".strip(), plan.issuer):
+        if not text:
+            continue
+        res = resolver.resolve(text)
+        units = res.units
+        if units:
+            # The most specific unit named: "UBND TỈNH NINH BÌNH / SỞ NỘI VỤ" → Sở Nội vụ.
+            return max(units, key=lambda u: u.depth)
+    return None
+
+
+# --- tasks without an appendix --------------------------------------------------------------------
+
+_INLINE = re.compile(
+    r"chu tri\s*:\s*(?P<lead>[^;]+?)\s*;\s*(?:co quan\s+)?phoi hop\s*:\s*(?P<partners>[^;]+?)\s*"
+    r"(?:;\s*(?:thoi gian(?: thuc hien| hoan thanh)?)\s*:\s*(?P<time>[^;.]+))?\s*[.;]?\s*$",
+    re.I,
+)
+_TIME_IN_TEXT = re.compile(
+    r"(truoc ngay \d{1,2}/\d{1,2}(?:/\d{4})?|quy [ivx, ]+(?:/| nam )\d{4}|thang \d{1,2}/\d{4}|"
+    r"dinh ky hang (?:thang|quy|nam)[^.;]*|thuong xuyen)",
+    re.I,
+)
+
+
+def _inline_tasks(plan: ParsedPlan, resolver: UnitResolver, period) -> list[TaskRow]:
+    """Tasks written in the text: "… Chủ trì: Sở X; phối hợp: Sở Y; thời gian: Quý IV/2025"."""
+    rows: list[TaskRow] = []
+    group, group_title = "", ""
+    for s in _walk(plan.sections):
+        if s.level == 1:
+            group, group_title = s.marker, s.title
+        sa = _sa(s.body)
+        m = _INLINE.search(sa)
+        if not m:
+            continue
+        body = s.body
+        title = squeeze(body[: m.start()]).rstrip(" .;:(")
+        lead = squeeze(body[m.start("lead"):m.end("lead")])
+        partners = squeeze(body[m.start("partners"):m.end("partners")])
+        time = squeeze(body[m.start("time"):m.end("time")]) if m["time"] else ""
+        rows.append(TaskRow(group, group_title, s.marker, title, "", lead, partners,
+                            parse_timeframe(time, period_start=period[0], period_end=period[1]), source="inline",
+                            lead=resolver.resolve(lead), partners=resolver.resolve(partners)))
+    return rows
+
+
+def _tasks_from_duties(plan: ParsedPlan, period) -> list[TaskRow]:
+    """A plan without an appendix: each duty line of each unit is a task of that unit."""
+    rows: list[TaskRow] = []
+    for index, duty in enumerate(plan.duties, start=1):
+        for number, item in enumerate(duty.items, start=1):
+            m = _TIME_IN_TEXT.search(_sa(item))
+            text = item[m.start():m.end()] if m else ""
+            timeframe = parse_timeframe(text, period_start=period[0], period_end=period[1]) if text else None
+            if timeframe is None or timeframe.kind == "unparsed":
+                # A duty without a stated time runs through the whole plan period.
+                timeframe = parse_timeframe("Thường xuyên", period_start=period[0], period_end=period[1])
+            rows.append(TaskRow(str(index), duty.unit_text, str(number), item, "", duty.unit_text, "",
+                                timeframe, source="duty", lead=duty.resolution))
+    return rows

@@ -1,0 +1,194 @@
+"""Plan import, saving and the work that follows (assignments, progress, evidence).
+
+Views, the `import_plan` command, background jobs and the API all call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cchc.documents.reading import DocumentError, extract
+from cchc.orgs.models import GroupScope, Unit
+from cchc.orgs.resolver import Resolution, UnitResolver, group_members
+
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Channel,
+    Duty,
+    Evidence,
+    LegalReference,
+    Plan,
+    PlanKind,
+    Progress,
+    Target,
+    Task,
+    Topic,
+)
+from .reader import NotAPlanError, ParsedPlan, read_plan
+
+PLAN_EXTENSIONS = (".docx", ".doc", ".pdf", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+
+class PlanImportError(ValueError):
+    """The file could not be read as a plan; the message is for the person who uploaded it."""
+
+
+def plan_parse(data: bytes, filename: str, *, context: Unit | None = None, progress=None) -> ParsedPlan:
+    """Read a plan file into a ParsedPlan without saving anything."""
+    if not filename.lower().endswith(PLAN_EXTENSIONS):
+        raise PlanImportError("Định dạng tệp không được hỗ trợ. Hãy tải lên .docx, .doc, .pdf, .txt hoặc ảnh quét.")
+    try:
+        document = extract(data, filename, progress=progress)
+    except DocumentError as exc:
+        raise PlanImportError(str(exc)) from exc
+    try:
+        return read_plan(document, resolver=UnitResolver(context=context))
+    except NotAPlanError as exc:
+        raise PlanImportError(str(exc)) from exc
+
+
+@dataclass
+class SaveOptions:
+    unit: Unit  # the issuing unit, as confirmed by the person
+    parent: Plan | None = None
+
+
+def _find_parent(parsed: ParsedPlan) -> Plan | None:
+    ref = parsed.implements
+    if ref is None:
+        return None
+    candidates = Plan.objects.filter(number__iexact=ref.number)
+    if ref.date:
+        candidates = candidates.filter(issued_on=ref.date)
+    return candidates.first()
+
+
+@transaction.atomic
+def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, bytes] | None = None,
+              parent: Plan | None = None) -> Plan:
+    """Save a confirmed ParsedPlan with everything in it; all or nothing."""
+    number = parsed.number or ""
+    if number and Plan.objects.filter(unit=unit, number__iexact=number, issued_on=parsed.date).exists():
+        raise ValidationError(f"Kế hoạch số {number} của {unit.display_name} đã có trong hệ thống.")
+    plan = Plan(
+        unit=unit,
+        kind=parsed.kind if parsed.kind in PlanKind.values else PlanKind.OTHER,
+        title=parsed.title[:500] or "Kế hoạch",
+        number=number,
+        symbol=parsed.symbol,
+        issued_on=parsed.date,
+        place=parsed.place,
+        issuer_name=parsed.issuer[:255],
+        parent_body=parsed.parent_body[:255],
+        period_start=parsed.period_start,
+        period_end=parsed.period_end,
+        period_label=parsed.period_label,
+        parent=parent or _find_parent(parsed),
+        implements_text=(parsed.implements.text if parsed.implements else "")[:500],
+        body={
+            "objectives": parsed.objectives, "requirements": parsed.requirements, "audiences": parsed.audiences,
+            "solutions": parsed.solutions, "funding": parsed.funding,
+            "sections": [s.to_json() for s in parsed.sections],
+        },
+        recipients=parsed.recipients,
+        signer_name=parsed.signer_name[:120],
+        signer_title=parsed.signer_title[:200],
+        created_by=user if user and user.is_authenticated else None,
+    )
+    if source:
+        plan.source_name = source[0][:255]
+        plan.source_file.save(source[0], ContentFile(source[1]), save=False)
+    plan.full_clean(exclude=["source_file"])
+    try:
+        plan.save()
+    except IntegrityError as exc:
+        raise ValidationError("Kế hoạch này đã được lưu (trùng số và ngày ban hành).") from exc
+
+    LegalReference.objects.bulk_create(
+        LegalReference(plan=plan, kind=r.kind[:60], number=r.number[:60], date=r.date, issuer=r.issuer[:200],
+                       text=r.text[:500], order=i)
+        for i, r in enumerate(parsed.legal_basis)
+    )
+    targets = []
+    for target in parsed.targets:
+        clauses = target.clauses or [None]
+        for clause in clauses:
+            targets.append(Target(
+                plan=plan, number=target.number, text=clause.text if clause else target.text,
+                comparator=clause.comparator if clause else "", value=clause.value if clause else None,
+                unit_of_measure=clause.unit if clause else "", scope=(clause.scope if clause else "")[:300],
+                order=len(targets),
+            ))
+    Target.objects.bulk_create(targets)
+    Topic.objects.bulk_create(Topic(plan=plan, code=t.code[:5], text=t.text, order=i) for i, t in enumerate(parsed.topics))
+    Channel.objects.bulk_create(Channel(plan=plan, code=c.code[:5], text=c.text, order=i) for i, c in enumerate(parsed.channels))
+    for i, duty in enumerate(parsed.duties):
+        saved = Duty.objects.create(plan=plan, unit_text=duty.unit_text[:300], items=duty.items, order=i)
+        saved.units.set(duty.resolution.units)
+        saved.groups.set(duty.resolution.groups)
+    for i, row in enumerate(parsed.tasks):
+        task = Task.objects.create(
+            plan=plan, group_code=row.group[:10], group_title=row.group_title[:300], number=row.number[:10],
+            title=row.title or row.deliverable or "(không có nội dung)", deliverable=row.deliverable,
+            lead_text=row.lead_text[:500], partners_text=row.partners_text[:500],
+            timeframe_text=row.timeframe.text[:300], timeframe_kind=row.timeframe.kind,
+            due_dates=[d.isoformat() for d in row.timeframe.due_dates], trigger=row.timeframe.trigger[:300],
+            note=row.note[:500], source=row.source, order=i,
+        )
+        _fan_out(task, row.lead, row.partners, context=unit, period_end=plan.period_end)
+    return plan
+
+
+def _units_of(resolution: Resolution | None, context: Unit) -> list[Unit]:
+    if resolution is None:
+        return []
+    units = list(resolution.units)
+    for group in resolution.groups:
+        if group.scope != GroupScope.OPEN:
+            units += group_members(group, context=context)
+    return list({u.pk: u for u in units}.values())
+
+
+def _fan_out(task: Task, lead: Resolution | None, partners: Resolution | None, *, context: Unit,
+             period_end: datetime.date | None) -> None:
+    """One assignment per responsible unit, due on the task's last date inside the plan."""
+    due = max(task.due_date_list) if task.due_dates else (
+        period_end if task.timeframe_kind in ("continuous", "recurring") else None
+    )
+    rows = [Assignment(task=task, unit=u, role=AssignmentRole.LEAD, due_date=due) for u in _units_of(lead, context)]
+    rows += [Assignment(task=task, unit=u, role=AssignmentRole.PARTNER, due_date=due) for u in _units_of(partners, context)]
+    Assignment.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+@transaction.atomic
+def assignment_set_progress(*, assignment: Assignment, progress: str, completed_on: datetime.date | None = None,
+                            evidence: dict | None = None, user=None) -> Assignment:
+    """Move an assignment along; marking it done needs evidence (a document, a file or a link)."""
+    if progress not in Progress.values:
+        raise ValidationError("Tiến độ không hợp lệ.")
+    if progress == Progress.DONE:
+        has_evidence = assignment.evidence.exists()
+        if evidence:
+            item = Evidence(assignment=assignment, created_by=user, **evidence)
+            item.full_clean()
+            item.save()
+            has_evidence = True
+        if not has_evidence:
+            raise ValidationError("Cần có minh chứng (số văn bản, tệp hoặc đường dẫn) để đánh dấu hoàn thành.")
+        today = timezone.localdate()
+        completed_on = completed_on or today
+        if completed_on > today:
+            raise ValidationError("Ngày hoàn thành không thể ở tương lai.")
+        assignment.completed_on = completed_on
+    else:
+        assignment.completed_on = None
+    assignment.progress = progress
+    assignment.save()
+    return assignment
