@@ -52,8 +52,11 @@ migrate: install system-deps
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo
 
+# The web server and, beside it, the worker that reads uploaded plans in the background.
 run: demo
 	@echo "CCHC đang chạy tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	@DEBUG=1 $(PY) manage.py db_worker --interval 0.5 --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test

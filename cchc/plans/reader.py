@@ -437,8 +437,10 @@ def _read_title(lines: list[str], start: int, plan: ParsedPlan) -> int:
     while i < len(lines):
         line = squeeze(lines[i])
         folded = fold(line)
-        if _BODY_OPENING.match(folded) or _HEAD_ROMAN.match(line) or (
-            title and (not folded or len(title) >= 3)
+        # The title may run over a blank line ("… 6 tháng cuối năm 2025 / sau khi hợp nhất 3 tỉnh");
+        # it ends where the body opens, at a heading, or at a long sentence.
+        if _BODY_OPENING.match(folded) or _HEAD_ROMAN.match(line) or len(title) >= 3 or (
+            title and len(line) > 150
         ):
             break
         if folded:

@@ -1,7 +1,10 @@
 """End-to-end in Debian's Chromium (Playwright): sign in, browse the tree, be refused elsewhere."""
 
+import importlib
 import re
 from pathlib import Path
+
+from django.apps import apps as django_apps
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,6 +22,9 @@ PASSWORD = "Mat-khau-thu-2025"
 @pytest.fixture
 def cast(live_server):
     """The province, its departments and two communes, with one person per side."""
+    # Transactional tests empty the tables after each test, the default groups included.
+    groups = importlib.import_module("cchc.orgs.migrations.0002_default_groups")
+    groups.create_groups(django_apps, None)
     province = read_table((DEMO / "province.csv").read_bytes(), "province.csv")
     communes = [
         row for row in read_table((DEMO / "communes.csv").read_bytes(), "communes.csv")
@@ -91,7 +97,7 @@ def test_commune_officer_sees_own_workspace_and_is_refused_another(page: Page, c
     expect(page.get_by_role("cell", name="Vũ Thị Lan")).to_be_visible()
     expect(page.get_by_role("link", name="Sửa")).to_have_count(0)
     # Areas still to come are shown but not linked.
-    expect(page.locator(".mainnav .soon", has_text="Kế hoạch")).to_have_attribute("aria-disabled", "true")
+    expect(page.locator(".mainnav .soon", has_text="Tuyên truyền")).to_have_attribute("aria-disabled", "true")
     response = page.goto(f"{cast}/don-vi/13285/")
     assert response.status == 404
     response = page.goto(f"{cast}/don-vi/13531/sua/")

@@ -1,0 +1,54 @@
+"""A coordinator imports a plan in the browser; a commune officer records a task done with evidence."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cchc.core.tests.test_browser import PASSWORD, cast, sign_in  # noqa: F401 - the shared cast fixture
+from cchc.orgs.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEEDS = Path(__file__).parent / "seeds"
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    # The live server runs the background job at once; the queue and its worker are tested apart.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_import_preview_confirm_and_record_progress(page: Page, cast, immediate_tasks, browser):
+    sign_in(page, cast, "dieuphoi")
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
+    page.get_by_role("link", name="+ Nhập kế hoạch từ tệp").click()
+    page.get_by_label("Tệp kế hoạch").set_input_files(str(next(SEEDS.glob("004_*.txt"))))
+    page.get_by_role("button", name="Đọc tệp").click()
+
+    expect(page.get_by_role("heading", name="Nhiệm vụ (48)")).to_be_visible()
+    expect(page.get_by_text("Chưa có gì được lưu.", exact=False)).to_be_visible()
+    expect(page.locator("table.tasks")).to_contain_text("Ban hành và tổ chức thực hiện Kế hoạch cải cách hành chính")
+    page.get_by_label("Đơn vị ban hành").select_option(label=Unit.objects.get(code="37").name)
+    page.get_by_role("button", name="Xác nhận và lưu").click()
+
+    expect(page.locator(".msg.success")).to_have_text("Đã lưu kế hoạch với 48 nhiệm vụ.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cải cách hành chính tỉnh Ninh Bình 6 tháng cuối năm 2025")
+    expect(page.locator("table.tasks")).to_contain_text("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải DOCX").click()
+    assert download.value.suggested_filename.endswith(".docx")
+
+    officer = browser.new_context().new_page()
+    sign_in(officer, cast, "canbo.binhgiang")
+    officer.get_by_role("link", name="Nhiệm vụ", exact=True).click()
+    expect(officer.get_by_role("heading", name="Việc của đơn vị tôi")).to_be_visible()
+    officer.get_by_role("link", name="I.1 Ban hành và tổ chức thực hiện").first.click()
+    officer.get_by_label("Tiến độ").select_option("done")
+    officer.get_by_role("button", name="Cập nhật").click()
+    expect(officer.get_by_role("alert")).to_contain_text("Cần có minh chứng")
+    officer.get_by_label("Tiến độ").select_option("done")
+    officer.get_by_label("Số văn bản minh chứng").fill("12/KH-UBND")
+    officer.get_by_role("button", name="Cập nhật").click()
+    expect(officer.locator(".msg.success")).to_contain_text("Đã cập nhật")
+    expect(officer.get_by_text("Văn bản số 12/KH-UBND")).to_be_visible()
