@@ -231,18 +231,21 @@ def _problems(res: Resolution, where: str) -> list[dict]:
 
 _DOC_TYPES = ["KE HOACH", "BAO CAO", "TO TRINH", "QUYET DINH", "THONG BAO", "CONG VAN", "BANG TONG HOP",
               "BIEN BAN", "HUONG DAN", "CHUONG TRINH", "NGHI QUYET", "CHI THI"]
+_DOC_TYPE_LABELS = {"TO TRINH": "tờ trình", "CONG VAN": "công văn", "QUYET DINH": "quyết định",
+                    "THONG BAO": "thông báo", "BAO CAO": "báo cáo"}
 _MOTTO = re.compile(r"C[O0]NG\s*H[O0]A\s*X[A4]\s*H[O0]I\s*CH[UỦ]\s*NGH[I1]A\s*VI[E]T\s*NAM", re.I)
 # OCR reads the motto as "Doc 14p - Tu do - Hanh phiic": match its shape, not its letters.
-_MOTTO2 = re.compile(r"D\w{1,2}c\s*\S{1,4}\s*-\s*T\w\s*do\s*-\s*H\w{1,3}nh\s*ph\w*", re.I)
+_MOTTO2 = re.compile(r"D\w{1,2}c\s*\S{1,4}\s*[-–—]\s*T\w\s*do\s*[-–—]\s*H\w{1,3}nh\s*ph\w*", re.I)
 _NUMBER = re.compile(r"\bS[o0-9]\s*:\s*(?P<num>\d{0,5})\s*/\s*(?P<sym>[A-Z][A-Z0-9]*(?:\s*-\s*[A-Z0-9]+)*)", re.I)
 _PLACE_DATE = re.compile(
-    r"(?P<place>[A-Z][\w .'-]{1,40}?)\s*,\s*ngay\s*(?P<d>\d{1,2})?\s*thang\s*(?P<m>\d{1,2})?\s*nam\s*(?P<y>\d{4})",
+    r"(?P<place>[A-Z][\w .'-]{1,40}?)\s*[,.]\s*ngay\s*:?\s*(?P<d>\d{1,2})?\s*thang\s*(?P<m>\d{1,2})?\s*nam\s*(?P<y>\d{4})",
     re.I,
 )
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 # OCR reads "II." as "I1." or "Il." or "11." at the start of a heading line.
 _HEAD_ROMAN = re.compile(r"^(?P<m>[IVX][IVXl1]{0,3})\s*[.:]\s+(?P<t>\S.*)$")
 _HEAD_ARABIC = re.compile(r"^(?P<m>\d{1,2})\s*[.)]\s+(?P<t>\S.*)$")
+_HEAD_SUB = re.compile(r"^(?P<m>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<t>\S.*)$")  # "1.1. Các sở, ban, ngành"
 _HEAD_LETTER = re.compile(r"^(?P<m>[a-zđ¢€])\s*\)\s*(?P<t>\S.*)$")
 _OCR_LETTERS = {"¢": "c", "€": "e"}  # "¢)" is how OCR reads "c)"
 _HEAD_DASH = re.compile(r"^(?P<m>[-–•+*])\s*(?P<t>\S.*)$")
@@ -287,7 +290,12 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     lines, tables = _lines_and_tables(doc)
     plan = ParsedPlan()
     start = _find_doc_type(lines, plan)
-    header_lines = lines[:start]
+    header_from = getattr(plan, "_header_from", 0)
+    if header_from:
+        # The plan's own header sits around its national motto, after the skipped cover letter.
+        motto = max((i for i in range(header_from, start) if _MOTTO.search(_sa(lines[i]))), default=header_from)
+        header_from = max(header_from, motto - 2)
+    header_lines = [line for line in lines[header_from:start] if not line.lstrip().startswith(("-", "–"))]
     _read_header(header_lines, plan)
     body_start = _read_title(lines, start + 1, plan)
     _read_period(plan)
@@ -304,7 +312,15 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
             plan.issuer_unit_code = issuer.code
             if context is None:
                 context = issuer
-    if context is not None and resolver.context is None:
+    if context is None and plan.issuer_unit_code is None and _names_a_locality(plan.issuer):
+        # Another province's or commune's plan: "Công an tỉnh" there is not ours. Its unit names
+        # are reported for a person to map, never guessed.
+        plan.warnings.append(
+            f"Cơ quan ban hành “{plan.issuer}” không có trong cây đơn vị: tên các đơn vị trong văn bản "
+            "được báo là chưa nhận diện, không được đoán."
+        )
+        resolver = _NoUnits()
+    elif context is not None and resolver.context is None:
         resolver = UnitResolver(context=context)
     _read_sections(plan, resolver)
     _read_closing(lines[end_body:appendix_start if appendix_start is not None else len(lines)], plan)
@@ -332,10 +348,14 @@ def _lines_and_tables(doc: ExtractedDocument) -> tuple[list[str], list[Table]]:
         elif _looks_like_task_table(block):
             tables.append(block)
         else:
+            small = len(block.rows) <= 4
             for row in block.rows:
                 cells = [c for c in row if c.strip()]
-                # A header table (issuer | motto) reads best column by column.
-                lines.extend(cells if len(block.rows) <= 4 else [" | ".join(cells)])
+                if small:
+                    # A header table (issuer | motto) reads best column by column, line by line.
+                    lines.extend(line for cell in cells for line in cell.split("\n"))
+                else:
+                    lines.append(" | ".join(c.replace("\n", " ") for c in cells))
     return lines, tables
 
 
@@ -352,7 +372,7 @@ def _looks_like_task_table(table: Table) -> bool:
 
 def _find_doc_type(lines: list[str], plan: ParsedPlan) -> int:
     """Index of the "KẾ HOẠCH" line; a cover letter (Tờ trình) before the plan is skipped."""
-    first_type = None
+    first_type, first_index = None, 0
     for i, line in enumerate(lines):
         folded = fold(line)
         if not folded or len(folded) > 60:
@@ -363,9 +383,12 @@ def _find_doc_type(lines: list[str], plan: ParsedPlan) -> int:
                 if doc_type == "KE HOACH":
                     plan.doc_type = "KẾ HOẠCH"
                     if first_type and first_type != "KE HOACH":
-                        plan.warnings.append(f"Đã bỏ qua phần {first_type.title()} đứng trước kế hoạch.")
+                        label = _DOC_TYPE_LABELS.get(first_type, first_type.title())
+                        plan.warnings.append(f"Đã bỏ qua {label} đứng trước kế hoạch.")
+                        plan._header_from = first_index + 1
                     return i
-                first_type = first_type or doc_type
+                if first_type is None:
+                    first_type, first_index = doc_type, i
     what = next((line for line in lines if fold(line) and sum(c.isupper() for c in line) > 6), "")
     raise NotAPlanError(
         "Tài liệu này không phải là một kế hoạch (không có dòng “KẾ HOẠCH” ở đầu văn bản)"
@@ -587,7 +610,7 @@ def _read_legal_refs(lines: list[str], plan: ParsedPlan) -> None:
 
 def _section_tree(lines: list[str]) -> list[Section]:
     """Headings I., 1., a), - into a tree; wrapped lines join the item they continue."""
-    order = {"roman": 1, "arabic": 2, "letter": 3, "dash": 4}
+    order = {"roman": 1, "arabic": 2, "sub": 3, "letter": 4, "dash": 5}
     roots: list[Section] = []
     stack: list[Section] = []
     for raw in lines:
@@ -617,6 +640,9 @@ def _heading(line: str, stack: list[Section]) -> tuple[str | None, str, str]:
     if m and (m["t"][:1].isupper() or m["t"][:1].isdigit()):
         marker = m["m"].upper().replace("1", "I").replace("L", "I")
         return marker, "roman", m["t"].strip(" :")
+    m = _HEAD_SUB.match(line)
+    if m:
+        return m["m"], "sub", m["t"].strip()
     m = _HEAD_ARABIC.match(line)
     if m and int(m["m"]) <= 40:
         return m["m"], "arabic", m["t"].strip()
@@ -688,6 +714,15 @@ def _read_sections(plan: ParsedPlan, resolver: UnitResolver) -> None:
             plan.funding = squeeze(" ".join([*s.text, *items]))
         elif kind == "duties" and not plan.duties:
             plan.duties = _duties(s, resolver)
+    # Work assigned inside the solutions ("1.1. Các sở, ban, ngành" then its dash items) counts as
+    # duties too: many plans put "who does what" there rather than under "Tổ chức thực hiện".
+    known = {id(n) for s in _walk(plan.sections) if _section_kind(s.title) == "duties" for n in _walk(s.children)}
+    for s in _walk(plan.sections):
+        if s.children and len(s.title) <= 100 and _section_kind(s.title) is None and id(s) not in known:
+            res = resolver.resolve(s.title)
+            named = (res.matches and res.ok) or (isinstance(resolver, _NoUnits) and _looks_like_unit_name(s.title))
+            if named and all(c.marker == "-" for c in s.children):
+                plan.duties.append(Duty(s.title, res, [c.body for c in s.children]))
 
 
 def _list_items(children: list[Section]) -> list[Item]:
@@ -711,13 +746,20 @@ def _duties(section: Section, resolver: UnitResolver) -> list[Duty]:
             continue
         if len(child.title) > 160:
             continue
-        # Every heading under "Tổ chức thực hiện" names who does the work: an unknown name is
-        # kept and reported (a person maps it), never dropped.
-        res = resolver.resolve(child.title)
+        unit_text = child.title.split(":")[0].strip() if ":" in child.title else child.title
+        res = resolver.resolve(unit_text)
+        if not res.matches and not res.ambiguous and not _looks_like_unit_name(unit_text):
+            # "1. Công tác triển khai": a sub-heading, not a unit; its own items may name units.
+            duties += _duties(child, resolver) if child.children else []
+            continue
+        # A heading that names who does the work is kept even when the name is unknown: it is
+        # reported for a person to map, never dropped.
         if not res.matches and not res.ambiguous and not res.unresolved:
-            res.unresolved.append(child.title)
+            res.unresolved.append(unit_text)
         items = [c.body for c in child.children] or ([squeeze(" ".join(child.text))] if child.text else [])
-        duties.append(Duty(child.title, res, items))
+        if unit_text != child.title:  # "Đồng chí Phó Trưởng ban: Trực tiếp chỉ đạo …"
+            items.insert(0, child.title.split(":", 1)[1].strip())
+        duties.append(Duty(unit_text, res, [i for i in items if i]))
     return duties
 
 
@@ -803,10 +845,37 @@ def _issuer_from_text(plan: ParsedPlan, resolver: UnitResolver):
             continue
         res = resolver.resolve(text)
         units = res.units
-        if units:
+        if units and res.ok:  # "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG" must not become "UBND tỉnh" + leftovers
             # The most specific unit named: "UBND TỈNH NINH BÌNH / SỞ NỘI VỤ" → Sở Nội vụ.
             return max(units, key=lambda u: u.depth)
     return None
+
+
+_UNIT_HEAD = re.compile(
+    r"^([dp]\w{0,2} nghi\s+)?(cac\s+)?(so|ban|phong|ubnd|uy ban|van phong|trung tam|cong an|bao|dai|buu dien|thanh tra|"
+    r"kho bac|bao hiem|chi cuc|cuc|hoi|doan|mat tran|mttq|lien doan|bo|toa|vien|truong|benh vien|dong chi|to|"
+    r"tieu ban|co quan|don vi|lanh dao|chu tich|giam doc|thu truong|cong chuc|can bo|xa|phuong|thanh pho|tinh)\b"
+)
+
+
+def _looks_like_unit_name(text: str) -> bool:
+    return bool(_UNIT_HEAD.match(fold(text)))
+
+
+_LOCALITY = re.compile(r"\b(tinh|thanh pho|xa|phuong|dac khu)\s+\w+")
+
+
+def _names_a_locality(issuer: str) -> bool:
+    return bool(_LOCALITY.search(fold(issuer)))
+
+
+class _NoUnits:
+    """A resolver for a document of another locality: every name is left for a person to map."""
+
+    context = None
+
+    def resolve(self, text: str) -> Resolution:
+        return Resolution(text=text, unresolved=[squeeze(text)] if fold(text) else [])
 
 
 # --- tasks without an appendix --------------------------------------------------------------------
