@@ -129,9 +129,9 @@ def _cp1258(text: str) -> bytes:
             out += char.encode("cp1258")
         except UnicodeEncodeError:
             base, *marks = unicodedata.normalize("NFD", char)
-            head = unicodedata.normalize("NFC", base + marks[0]) if len(marks) > 1 else base
-            tail = marks[1:] if len(marks) > 1 else marks
-            out += head.encode("cp1258") + "".join(tail).encode("cp1258")
+            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
+            head = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
+            out += head.encode("cp1258") + "".join(tones).encode("cp1258")
     return out
 
 

@@ -1,0 +1,29 @@
+"""The real queue: an upload enqueued in the database is read by `manage.py db_worker`."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from cchc.plans.jobs import import_start
+from cchc.plans.models import ImportStatus, PlanImport
+from cchc.test import user
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(__file__).parent / "seeds"
+
+
+def test_the_database_worker_reads_an_enqueued_upload(settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    data = next(SEEDS.glob("001_*.txt")).read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_start(user=user("dieuphoi"), upload_name="ke-hoach.txt", data=data)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PENDING  # queued, not run in the request
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    job = PlanImport.objects.get(pk=job.pk)
+    assert job.status == ImportStatus.DONE and job.progress == 1
+    assert job.source_format == "txt" and job.blocks and job.seconds is not None
