@@ -11,7 +11,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_demo", "--no-plans", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 @pytest.fixture(scope="session")

@@ -26,13 +26,13 @@ from django.core.management import call_command  # noqa: E402
 from cchc.orgs.models import Unit  # noqa: E402
 from cchc.plans.services import plan_parse  # noqa: E402
 
-SEEDS = ROOT / "cchc" / "plans" / "tests" / "seeds"
+SEEDS = ROOT / "cchc" / "plans" / "demo"
 CONTEXT = {"000": "37.SNV", "002": "13531"}  # the issuing unit of the derived plans
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", "--no-plans", stdout=open(os.devnull, "w"))  # noqa: SIM115
     repeat = 1 if os.environ.get("BENCH_QUICK") else 5
     print(f"{'seed':<6}{'s (median)':>11}{'refs':>6}{'topics':>8}{'chan.':>7}{'targets':>9}{'duties':>8}"
           f"{'tasks':>7}{'numbered':>10}{'unresolved':>12}")

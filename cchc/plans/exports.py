@@ -109,7 +109,7 @@ def task_rows(plan: Plan) -> tuple[list[str], list[list]]:
         n=Count("assignments"),
         done=Count("assignments", filter=Q(assignments__progress="done")),
         overdue=Count("assignments", filter=~Q(assignments__progress="done") & Q(assignments__due_date__lt=today)),
-    )
+    ).order_by("order")  # Meta.ordering is not applied to aggregated queries
     rows = [
         [t.group_code, t.number, t.title, t.deliverable, t.lead_text, t.partners_text, t.timeframe_text,
          t.get_timeframe_kind_display(), ", ".join(format_date(d) for d in t.due_date_list), t.n, t.done, t.overdue]

@@ -10,7 +10,7 @@ from cchc.orgs.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEEDS = Path(__file__).parent / "seeds"
+SEEDS = Path(__file__).parent.parent / "demo"  # the five seed plans, also the demo data
 
 
 @pytest.fixture
@@ -39,7 +39,8 @@ def test_import_preview_confirm_and_record_progress(page: Page, cast, immediate_
         page.get_by_role("link", name="Tải DOCX").click()
     assert download.value.suggested_filename.endswith(".docx")
 
-    officer = browser.new_context().new_page()
+    officer_context = browser.new_context()
+    officer = officer_context.new_page()
     sign_in(officer, cast, "canbo.binhgiang")
     officer.get_by_role("link", name="Nhiệm vụ", exact=True).click()
     expect(officer.get_by_role("heading", name="Việc của đơn vị tôi")).to_be_visible()
@@ -52,3 +53,4 @@ def test_import_preview_confirm_and_record_progress(page: Page, cast, immediate_
     officer.get_by_role("button", name="Cập nhật").click()
     expect(officer.locator(".msg.success")).to_contain_text("Đã cập nhật")
     expect(officer.get_by_text("Văn bản số 12/KH-UBND")).to_be_visible()
+    officer_context.close()  # no request of this second browser may outlive the test

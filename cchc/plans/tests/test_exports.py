@@ -16,7 +16,7 @@ from cchc.plans import exports, services
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).parent / "seeds"
+SEEDS = Path(__file__).parent.parent / "demo"  # the five seed plans, also the demo data
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from cchc.test import user
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).parent / "seeds"
+SEEDS = Path(__file__).parent.parent / "demo"  # the five seed plans, also the demo data
 
 
 def upload(client, data: bytes, name: str, capture):

@@ -15,7 +15,7 @@ from cchc.plans.services import plan_parse
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).parent / "seeds"
+SEEDS = Path(__file__).parent.parent / "demo"  # the five seed plans, also the demo data
 
 
 def parse(name: str, context: str | None = None):

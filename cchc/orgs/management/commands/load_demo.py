@@ -16,6 +16,10 @@ from cchc.orgs.models import Membership, Role, Unit
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD_DEFAULT = "NinhBinh@2025"
+PLANS_DIR = Path(__file__).resolve().parents[3] / "plans" / "demo"
+# (seed file, issuing unit): the province's CCHC and communication plans, Sở Nội vụ's and
+# xã Bình Giang's derived plans. Seed 003 is a Hải Phòng commune's and stays out of the demo.
+DEMO_PLANS = [("004_*.txt", "37"), ("001_*.txt", "37"), ("000_*.txt", "37.SNV"), ("002_*.txt", "13531")]
 
 # (username, full name, unit code, role, position)
 DEMO_PEOPLE = [
@@ -33,6 +37,9 @@ DEMO_PEOPLE = [
 class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu tỉnh Ninh Bình (đơn vị, người dùng mẫu). Chạy lại nhiều lần không nhân đôi dữ liệu."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--no-plans", action="store_true", help="Chỉ nạp đơn vị và người dùng, không nạp kế hoạch mẫu")
+
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
         with set_actor(None), transaction.atomic():
@@ -46,11 +53,28 @@ class Command(BaseCommand):
                 )
             created = self._people(password)
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu: {created} mới."))
+        if not options["no_plans"]:
+            self._plans()
         self.stdout.write("\nĐăng nhập tại http://127.0.0.1:8000/dang-nhap/ với các tài khoản mẫu:")
         for username, full_name, code, role, _ in DEMO_PEOPLE:
             unit = Unit.objects.get(code=code)
             self.stdout.write(f"  {username:<18} {Role(role).label:<28} {unit.display_name}  ({full_name})")
         self.stdout.write(f"  Mật khẩu chung: {password}  (đặt biến DEMO_PASSWORD để đổi khi nạp lần đầu)")
+
+    def _plans(self) -> None:
+        """The seed plans, read from their text by the same importer people use."""
+        from cchc.plans import services as plan_services
+        from cchc.plans.models import Plan
+
+        for pattern, code in DEMO_PLANS:
+            path = next(PLANS_DIR.glob(pattern))
+            unit = Unit.objects.get(code=code)
+            if Plan.objects.filter(unit=unit, source_name=path.name).exists():
+                continue
+            parsed = plan_services.plan_parse(path.read_bytes(), path.name, context=unit)
+            with set_actor(None):
+                plan = plan_services.plan_save(parsed=parsed, unit=unit, source=(path.name, path.read_bytes()))
+            self.stdout.write(f"Kế hoạch mẫu: {plan.title} ({plan.tasks.count()} nhiệm vụ)")
 
     def _people(self, password: str) -> int:
         User = get_user_model()
