@@ -2,8 +2,11 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import File, NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from cchc import policy
@@ -131,6 +134,67 @@ def resolve(request, payload: ResolveIn):
         "unresolved": result.unresolved,
         "ambiguous": [a.text for a in result.ambiguous],
     }
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    kind: str
+    number: str
+    issued_on: date | None
+    unit_code: str
+    period_start: date | None
+    period_end: date | None
+    period_label: str
+
+    @staticmethod
+    def resolve_unit_code(obj) -> str:
+        return obj.unit.code
+
+
+class TaskOut(Schema):
+    id: int
+    group_code: str
+    number: str
+    title: str
+    deliverable: str
+    lead_text: str
+    partners_text: str
+    timeframe_text: str
+    timeframe_kind: str
+    due_dates: list[str]
+
+
+class PlanDetailOut(PlanOut):
+    tasks: list[TaskOut]
+
+    @staticmethod
+    def resolve_tasks(obj) -> list:
+        return list(obj.tasks.all())
+
+
+@api.get("/plans", response=list[PlanOut], summary="Các kế hoạch người dùng được xem")
+def list_plans(request, limit: int = 100, offset: int = 0):
+    plans = policy.visible_plans(request.user).select_related("unit").order_by("-period_start", "-id")
+    return plans[offset : offset + min(limit, 500)]
+
+
+@api.get("/plans/{int:plan_id}", response=PlanDetailOut, summary="Một kế hoạch và các nhiệm vụ")
+def get_plan(request, plan_id: int):
+    return policy.access_plan(request.user, plan_id)
+
+
+@api.post("/plans/read", summary="Đọc một tệp kế hoạch, trả về cấu trúc (không lưu)")
+def read_plan_file(request, file: UploadedFile = File(...), context_code: str | None = None):  # noqa: B008
+    from cchc.plans.services import PlanImportError, plan_parse
+
+    if file.size > settings.UPLOAD_MAX_BYTES:
+        raise HttpError(413, f"Tệp quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).")
+    context = policy.access_unit(request.user, context_code) if context_code else None
+    try:
+        return plan_parse(file.read(), file.name, context=context).to_json()
+    except PlanImportError as exc:
+        raise HttpError(422, str(exc)) from exc
 
 
 @api.exception_handler(Http404)

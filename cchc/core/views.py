@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 
 from cchc import policy
 from cchc.orgs.models import Membership, Unit, UnitKind, active_units_q
+from cchc.plans.models import Assignment, Plan, Task
 
-AUDITED = {"unit": Unit, "membership": Membership}
+AUDITED = {"unit": Unit, "membership": Membership, "plan": Plan, "task": Task, "assignment": Assignment}
 
 
 @login_required

@@ -2,7 +2,7 @@ from django import forms
 
 from cchc import policy
 from cchc.orgs import services as org_services
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Unit, UnitKind, active_units_q
 
 from .models import Plan, Progress
 from .services import PLAN_EXTENSIONS
@@ -36,10 +36,8 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args, user, parsed, **kwargs):
         super().__init__(*args, **kwargs)
-        if policy.is_coordinator(user):
-            units = Unit.objects.all()
-        else:
-            units = Unit.objects.filter(pk__in=[u.pk for u in policy.visible_units(user)])
+        # Units in force that issue plans (not the closed ones kept as history, not internal offices).
+        units = policy.visible_units(user).filter(active_units_q()).exclude(kind=UnitKind.OFFICE)
         self.fields["unit"].queryset = units.order_by("path")
         self.fields["parent"].queryset = policy.visible_plans(user).select_related("unit")
         if parsed.issuer_unit_code:

@@ -132,6 +132,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "targets": plan.targets.all(), "topics": plan.topics.all(), "channels": plan.channels.all(),
         "duties": plan.duties.prefetch_related("units", "groups"), "children": plan.children.select_related("unit"),
         "can_edit": policy.can_edit_plan(request.user, plan), "today": today,
+        "can_view_audit": policy.can_view_audit(request.user),
     })
 
 
@@ -226,5 +227,5 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     others = assignment.task.assignments.select_related("unit").exclude(pk=assignment.pk).order_by("role", "unit__name")
     return render(request, "plans/assignment_detail.html", {
         "a": assignment, "task": assignment.task, "form": form, "can_update": can_update,
-        "evidence": assignment.evidence.all(), "others": [o for o in others if policy.can_view_unit(request.user, o.unit)],
+        "evidence": assignment.evidence.all(), "can_view_audit": policy.can_view_audit(request.user), "others": [o for o in others if policy.can_view_unit(request.user, o.unit)],
     })

@@ -47,3 +47,37 @@ def test_unit_list_filters_by_kind(client):
     client.force_login(user("dieuphoi"))
     wards = client.get("/api/units?kind=ward&limit=1000").json()
     assert len(wards) == 32 and all(u["kind"] == "ward" for u in wards)
+
+
+def test_reading_a_plan_file_through_the_api_saves_nothing(client):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cchc.plans.models import Plan
+
+    client.force_login(user("dieuphoi"))
+    seed = next((Path(__file__).resolve().parents[2] / "plans" / "demo").glob("004_*.txt"))
+    response = client.post("/api/plans/read", {"file": SimpleUploadedFile(seed.name, seed.read_bytes())})
+    data = response.json()
+    assert response.status_code == 200 and data["kind"] == "reform" and len(data["tasks"]) == 48
+    assert Plan.objects.count() == 0
+    bad = client.post("/api/plans/read", {"file": SimpleUploadedFile("x.txt", "Biên bản họp".encode())})
+    assert bad.status_code == 422 and "không phải là một kế hoạch" in bad.json()["detail"]
+
+
+def test_plans_api_follows_the_policy(client):
+    from pathlib import Path
+
+    from cchc.orgs.models import Unit
+    from cchc.plans import services
+
+    seed = next((Path(__file__).resolve().parents[2] / "plans" / "demo").glob("002_*.txt"))
+    bg = Unit.objects.get(code=BINH_GIANG)
+    plan = services.plan_save(parsed=services.plan_parse(seed.read_bytes(), seed.name, context=bg), unit=bg)
+    client.force_login(user("canbo.phuly"))
+    assert client.get(f"/api/plans/{plan.pk}").status_code == 404
+    assert all(p["id"] != plan.pk for p in client.get("/api/plans").json())
+    client.force_login(user("canbo.binhgiang"))
+    detail = client.get(f"/api/plans/{plan.pk}").json()
+    assert detail["unit_code"] == BINH_GIANG and len(detail["tasks"]) == plan.tasks.count()

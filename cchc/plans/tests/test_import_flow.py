@@ -167,6 +167,11 @@ def test_marking_a_task_done_needs_evidence_and_is_refused_to_other_units(
     assert "Hoàn thành trễ hạn" in done.content.decode()  # due 15/07/2025, done 20/07/2025
     mine.refresh_from_db()
     assert mine.progress == "done" and mine.evidence.get().document_number == "15/KH-UBND"
+    from auditlog.models import LogEntry
+
+    change = LogEntry.objects.get_for_object(mine).filter(action=LogEntry.Action.UPDATE).get()
+    assert change.actor == user("canbo.binhgiang")
+    assert change.changes_dict["progress"] == ["not_started", "done"]
     assert client.get(reverse("tasks:detail", args=[other.pk])).status_code == 404
     assert client.post(reverse("tasks:detail", args=[other.pk]), {"progress": "done"}).status_code == 404
     my_tasks = client.get(reverse("tasks:mine")).content.decode()
