@@ -7,6 +7,8 @@ All come from the demo data, which conftest loads once per run.
 """
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cchc.orgs.models import Unit
 
@@ -22,3 +24,11 @@ def user(username: str):
 
 def unit(code: str) -> Unit:
     return Unit.objects.get(code=code)
+
+
+def count_queries(client, url: str, **params) -> int:
+    """How many queries a page costs (asserting it answers 200)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return len(ctx.captured_queries)

@@ -124,26 +124,30 @@ class Target(models.Model):
         return f"{sign} {value}{self.unit_of_measure}"
 
 
-class Topic(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="topics")
+class PlanListItem(models.Model):
+    """One lettered item of a plan's list (a) b) c) …), kept in the plan's order."""
+
     code = models.CharField("mục", max_length=5)
-    text = models.TextField("nội dung tuyên truyền")
+    text = models.TextField("nội dung")
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["order"]
+
+
+class Topic(PlanListItem):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="topics")
+
+    class Meta(PlanListItem.Meta):
         verbose_name = "nội dung tuyên truyền"
         verbose_name_plural = "nội dung tuyên truyền"
 
 
-class Channel(models.Model):
+class Channel(PlanListItem):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="channels")
-    code = models.CharField("mục", max_length=5)
-    text = models.TextField("hình thức")
-    order = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["order"]
+    class Meta(PlanListItem.Meta):
         verbose_name = "hình thức tuyên truyền"
         verbose_name_plural = "hình thức tuyên truyền"
 

@@ -1,13 +1,11 @@
 """Pages stay flat as the data grows: the query count does not depend on the number of units."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.orgs import services
 from cchc.orgs.models import Role, Unit
-from cchc.test import user
+from cchc.test import count_queries, user
 
 pytestmark = pytest.mark.django_db
 
@@ -18,30 +16,23 @@ def grow(parent_code: str, count: int, prefix: str) -> None:
     assert services.units_import(rows).ok
 
 
-def queries(client, url, **params) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_unit_tree_is_flat_from_10_to_500_units(client):
     client.force_login(user("dieuphoi"))
     parent = services.unit_save(unit=Unit(code="99.ROOT", name="Khối thử tải", kind="department", parent=Unit.objects.get(code="37")))
     grow(parent.code, 10, "99.S")
     url = reverse("orgs:unit_tree")
     small = {
-        "tree": queries(client, url),
-        "children": queries(client, reverse("orgs:unit_children", args=[parent.code])),
-        "search": queries(client, url, q="don vi them"),
-        "detail": queries(client, reverse("orgs:unit_detail", args=[parent.code])),
+        "tree": count_queries(client, url),
+        "children": count_queries(client, reverse("orgs:unit_children", args=[parent.code])),
+        "search": count_queries(client, url, q="don vi them"),
+        "detail": count_queries(client, reverse("orgs:unit_detail", args=[parent.code])),
     }
     grow(parent.code, 490, "99.L")
     large = {
-        "tree": queries(client, url),
-        "children": queries(client, reverse("orgs:unit_children", args=[parent.code])),
-        "search": queries(client, url, q="don vi them"),
-        "detail": queries(client, reverse("orgs:unit_detail", args=[parent.code])),
+        "tree": count_queries(client, url),
+        "children": count_queries(client, reverse("orgs:unit_children", args=[parent.code])),
+        "search": count_queries(client, url, q="don vi them"),
+        "detail": count_queries(client, reverse("orgs:unit_detail", args=[parent.code])),
     }
     assert small == large
     # session, user, the user's roles, the top of the tree with child counts
@@ -52,16 +43,16 @@ def test_unit_detail_is_flat_in_people(client):
     client.force_login(user("dieuphoi"))
     target = Unit.objects.get(code="13285")
     url = reverse("orgs:unit_detail", args=[target.code])
-    before = queries(client, url), queries(client, reverse("orgs:people_list"))
+    before = count_queries(client, url), count_queries(client, reverse("orgs:people_list"))
     for i in range(30):
         services.person_create(username=f"nguoi{i}", full_name=f"Người {i}", email="", password=None, unit=target, role=Role.OFFICER)
-    assert (queries(client, url), queries(client, reverse("orgs:people_list"))) == before
+    assert (count_queries(client, url), count_queries(client, reverse("orgs:people_list"))) == before
 
 
 def test_api_unit_list_is_flat(client):
     client.force_login(user("dieuphoi"))
     parent = services.unit_save(unit=Unit(code="99.API", name="Khối API", kind="department", parent=Unit.objects.get(code="37")))
     grow(parent.code, 5, "99.A5")
-    before = queries(client, "/api/units", limit=2000)
+    before = count_queries(client, "/api/units", limit=2000)
     grow(parent.code, 200, "99.A200")
-    assert queries(client, "/api/units", limit=2000) == before
+    assert count_queries(client, "/api/units", limit=2000) == before

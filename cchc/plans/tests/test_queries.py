@@ -3,13 +3,11 @@
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.orgs.models import Unit
 from cchc.plans import services
-from cchc.test import user
+from cchc.test import count_queries, user
 
 pytestmark = pytest.mark.django_db
 
@@ -23,31 +21,24 @@ def save(name: str, unit_code: str, context: str | None = None):
     return services.plan_save(parsed=parsed, unit=Unit.objects.get(code=unit_code))
 
 
-def count(client, url, **params) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_plan_page_is_flat_in_tasks_and_assignments(client):
     client.force_login(user("dieuphoi"))
     small = save("000", "37.SNV", context="37.SNV")  # 5 tasks, a handful of assignments
     large = save("004", "37")  # 48 tasks, about 5,000 assignments
     assert large.tasks.count() == 48 and small.tasks.count() == 5
-    assert count(client, reverse("plans:plan_detail", args=[small.pk])) == count(
+    assert count_queries(client, reverse("plans:plan_detail", args=[small.pk])) == count_queries(
         client, reverse("plans:plan_detail", args=[large.pk]))
 
 
 def test_task_lists_are_flat(client):
     client.force_login(user("dieuphoi"))
     save("000", "37.SNV", context="37.SNV")
-    before = (count(client, reverse("tasks:board")), count(client, reverse("tasks:board"), status="overdue"),
-              count(client, reverse("plans:plan_list")))
+    before = (count_queries(client, reverse("tasks:board")), count_queries(client, reverse("tasks:board"), status="overdue"),
+              count_queries(client, reverse("plans:plan_list")))
     save("004", "37")
-    after = (count(client, reverse("tasks:board")), count(client, reverse("tasks:board"), status="overdue"),
-             count(client, reverse("plans:plan_list")))
+    after = (count_queries(client, reverse("tasks:board")), count_queries(client, reverse("tasks:board"), status="overdue"),
+             count_queries(client, reverse("plans:plan_list")))
     assert before == after
     officer = client
     officer.force_login(user("canbo.binhgiang"))
-    assert count(officer, reverse("tasks:mine")) <= 12
+    assert count_queries(officer, reverse("tasks:mine")) <= 12
