@@ -200,3 +200,37 @@ def access_import(user, import_id: int):
     if job is None or (job.user_id != user.pk and not is_coordinator(user)):
         raise Http404("Không tìm thấy lượt nhập.")
     return job
+
+
+def visible_obligations(user):
+    from cchc.plans.models import Obligation
+
+    return Obligation.objects.filter(unit__in=visible_units(user))
+
+
+def access_obligation(user, obligation_id: int, *, act: bool = False):
+    """An obligation is seen in its unit's subtree; only its unit's officers and leaders act on it."""
+    from cchc.plans.models import Obligation
+
+    obligation = Obligation.objects.select_related("unit", "request__parent__unit", "plan").filter(pk=obligation_id).first()
+    if obligation is None:
+        raise Http404("Không tìm thấy yêu cầu.")
+    if not can_view_unit(user, obligation.unit):
+        raise Http404("Không tìm thấy yêu cầu.")
+    if act and not (
+        is_coordinator(user)
+        or any(m.unit_id == obligation.unit_id and m.role in (Role.LEADER, Role.OFFICER) for m in _memberships(user))
+    ):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị được yêu cầu mới thực hiện được việc này.")
+    return obligation
+
+
+def access_plan_request(user, request_id: int):
+    from cchc.plans.models import PlanRequest
+
+    if not is_coordinator(user):
+        raise PermissionDenied("Chỉ cán bộ điều phối được xem bảng theo dõi này.")
+    found = PlanRequest.objects.select_related("parent__unit").filter(pk=request_id).first()
+    if found is None:
+        raise Http404("Không tìm thấy yêu cầu.")
+    return found

@@ -16,6 +16,7 @@ urlpatterns = [
     path("ke-hoach/", include("cchc.plans.urls")),
     path("nhiem-vu/", include(task_urlpatterns)),
     path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),
+    path("thong-bao/", core_views.notifications, name="notifications"),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -26,7 +26,10 @@ def navigation(request):
         {"key": key, "label": label, "url": reverse(name) if name else None, "current": key == current}
         for key, label, name in AREAS
     ]
+    from cchc.plans.models import Notification
+
     return {
+        "unread_notifications": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
         "nav_items": items,
         "is_coordinator": policy.is_coordinator(request.user),
         "home_units": policy.home_units(request.user),

@@ -49,3 +49,17 @@ def history(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     )
     page = Paginator(entries, 25).get_page(request.GET.get("trang"))
     return render(request, "core/history.html", {"obj": obj, "object_repr": str(obj) if obj else (entries.first().object_repr if entries else ""), "page": page})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's reminders, newest first; opening the page marks them read."""
+    from django.utils import timezone
+
+    from cchc.plans.models import Notification
+
+    mine = Notification.objects.filter(user=request.user)
+    page = Paginator(mine, 30).get_page(request.GET.get("trang"))
+    response = render(request, "core/notifications.html", {"page": page})
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return response

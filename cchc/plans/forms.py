@@ -143,3 +143,61 @@ class EvidenceForm(forms.Form):
         return {k: (v if v is not None else "") for k, v in fields.items() if k != "document_date"} | (
             {"document_date": data.get("document_date")}
         )
+
+
+class PlanRequestForm(forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        label="Các đơn vị phải xây dựng kế hoạch",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Chọn nhóm; có thể bỏ bớt đơn vị ở ô dưới.",
+    )
+    exclude = forms.CharField(
+        label="Trừ các đơn vị (mã, cách nhau bởi dấu phẩy)", required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Ví dụ: 37.TTRA, 13285"}),
+    )
+    deadline = forms.DateField(
+        label="Hạn ban hành", widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+    )
+    message = forms.CharField(label="Lời nhắn", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cchc.orgs.models import GroupScope, UnitGroup
+
+        self.fields["groups"].queryset = UnitGroup.objects.filter(scope=GroupScope.PROVINCE).order_by("name")
+
+    def clean_exclude(self):
+        codes = [c.strip() for c in self.cleaned_data["exclude"].replace(";", ",").split(",") if c.strip()]
+        known = set(Unit.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError("Không có đơn vị mã: " + ", ".join(unknown) + ".")
+        return set(codes)
+
+
+class DraftForm(forms.Form):
+    """The unit edits its generated draft: plain text fields, one item per line."""
+
+    title = forms.CharField(label="Trích yếu", max_length=500)
+    implements = forms.CharField(label="Căn cứ, thực hiện", widget=forms.Textarea(attrs={"rows": 3}))
+    objectives = forms.CharField(label="Mục đích, yêu cầu (mỗi dòng một ý)", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 5}))
+    topics = forms.CharField(label="Nội dung tuyên truyền (mỗi dòng một mục)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 8}))
+    channels = forms.CharField(label="Hình thức (mỗi dòng một mục)", required=False,
+                               widget=forms.Textarea(attrs={"rows": 6}))
+    number = forms.CharField(label="Số kế hoạch (khi ban hành)", required=False, max_length=40,
+                             widget=forms.TextInput(attrs={"placeholder": "Ví dụ 45/KH-UBND"}))
+    issued_on = forms.DateField(label="Ngày ban hành", required=False,
+                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+
+    def __init__(self, *args, duties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duty_fields = []
+        for i, duty in enumerate(duties):
+            name = f"duty_{i}"
+            self.fields[name] = forms.CharField(label=f"Nhiệm vụ của {duty.heading}", required=False,
+                                                widget=forms.Textarea(attrs={"rows": 4}))
+            self.initial.setdefault(name, "\n".join(duty.items))
+            self.duty_fields.append(name)

@@ -56,12 +56,12 @@ def import_parsed(job: PlanImport) -> ParsedPlan:
     return read_plan(document, resolver=UnitResolver(context=job.context_unit))
 
 
-def import_start(*, user, upload_name: str, data: bytes, context_unit=None) -> PlanImport:
+def import_start(*, user, upload_name: str, data: bytes, context_unit=None, obligation=None) -> PlanImport:
     from django.core.files.base import ContentFile
 
     from .tasks import read_plan_upload
 
-    job = PlanImport(user=user, context_unit=context_unit, file_name=upload_name[:255])
+    job = PlanImport(user=user, context_unit=context_unit, file_name=upload_name[:255], obligation=obligation)
     job.file.save(upload_name, ContentFile(data), save=False)
     job.save()
     transaction.on_commit(lambda: read_plan_upload.enqueue(job.pk))

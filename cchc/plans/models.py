@@ -310,9 +310,64 @@ class PlanImport(models.Model):
     blocks = models.JSONField(default=list, blank=True)
     source_format = models.CharField(max_length=20, blank=True)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set when the upload is a unit's signed plan answering a request: saving it fulfils the obligation.
+    obligation = models.ForeignKey("Obligation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
         verbose_name = "lượt nhập kế hoạch"
         verbose_name_plural = "lượt nhập kế hoạch"
+
+
+class PlanRequest(models.Model):
+    """The coordinator's demand: these units issue their own plan implementing `parent` by `deadline`."""
+
+    parent = models.ForeignKey(Plan, verbose_name="kế hoạch cấp trên", on_delete=models.CASCADE, related_name="requests")
+    deadline = models.DateField("hạn ban hành")
+    message = models.TextField("lời nhắn", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "yêu cầu xây dựng kế hoạch"
+        verbose_name_plural = "yêu cầu xây dựng kế hoạch"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Yêu cầu xây dựng kế hoạch thực hiện {self.parent.display_number} (hạn {self.deadline:%d/%m/%Y})"
+
+
+class Obligation(models.Model):
+    """One unit's duty under a request: done when the unit records its issued plan."""
+
+    request = models.ForeignKey(PlanRequest, on_delete=models.CASCADE, related_name="obligations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="obligations")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations")
+    fulfilled_at = models.DateTimeField("ngày ghi nhận ban hành", null=True, blank=True)
+    reminded_at = models.DateTimeField("nhắc lần cuối", null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField("số lần nhắc", default=0)
+    # The unit's edited draft (drafts.draft_to_dict); empty until the unit edits it.
+    draft = models.JSONField("dự thảo đã sửa", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nghĩa vụ xây dựng kế hoạch"
+        verbose_name_plural = "nghĩa vụ xây dựng kế hoạch"
+        constraints = [models.UniqueConstraint(fields=["request", "unit"], name="obligation_unique_unit")]
+        indexes = [models.Index(fields=["request", "fulfilled_at"], name="obligation_status")]
+
+
+class Notification(models.Model):
+    """An in-app message (reminders); the same text also goes out by e-mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=500)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]

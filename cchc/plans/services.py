@@ -192,3 +192,46 @@ def assignment_set_progress(*, assignment: Assignment, progress: str, completed_
     assignment.progress = progress
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def plan_from_draft(*, draft, unit: Unit, parent: Plan, number: str = "", issued_on: datetime.date | None = None,
+                    user=None) -> Plan:
+    """Issue a unit's edited draft as its plan, linked to the parent it implements.
+
+    The parent's tasks that fall to the unit are already assigned to it through the parent plan,
+    so they are listed in the child plan without a second assignment.
+    """
+    number = number.strip()
+    issued_on = issued_on or timezone.localdate()
+    if number and Plan.objects.filter(unit=unit, number__iexact=number, issued_on=issued_on).exists():
+        raise ValidationError(f"Kế hoạch số {number} của {unit.display_name} đã có trong hệ thống.")
+    plan = Plan(
+        unit=unit, kind=parent.kind, title=draft.title[:500], number=number, symbol=draft.symbol,
+        issued_on=issued_on, place=draft.place, issuer_name=draft.issuer[:255], parent_body=draft.parent_body[:255],
+        period_start=parent.period_start, period_end=parent.period_end, period_label=parent.period_label,
+        parent=parent, implements_text=draft.implements[:500],
+        body={"objectives": draft.objectives, "requirements": draft.requirements, "sections": []},
+        recipients=draft.recipients, signer_title="\n".join(
+            x for x in (draft.signature.authority, draft.signature.deputy, draft.signature.title) if x
+        ), signer_name=draft.signature.name, created_by=user if user and user.is_authenticated else None,
+    )
+    plan.full_clean(exclude=["source_file"])
+    plan.save()
+    Topic.objects.bulk_create(Topic(plan=plan, code=c[:5], text=t, order=i) for i, (c, t) in enumerate(draft.topics))
+    Channel.objects.bulk_create(Channel(plan=plan, code=c[:5], text=t, order=i) for i, (c, t) in enumerate(draft.channels))
+    offices = {u.code: u for u in Unit.objects.filter(code__in=[d.unit_code for d in draft.duties if d.unit_code])}
+    for i, duty in enumerate(draft.duties):
+        saved = Duty.objects.create(plan=plan, unit_text=duty.heading[:300], items=duty.items, order=i)
+        if duty.unit_code in offices:
+            saved.units.set([offices[duty.unit_code]])
+    Task.objects.bulk_create(
+        Task(plan=plan, group_code=str(t.get("group", ""))[:10], number=str(t.get("number", ""))[:10],
+             title=t.get("title") or "(không có nội dung)", deliverable=t.get("deliverable", ""),
+             lead_text=unit.display_name if t.get("role") == "lead" else "",
+             partners_text=unit.display_name if t.get("role") == "partner" else "",
+             timeframe_text=t.get("timeframe_text", "")[:300], timeframe_kind=t.get("timeframe_kind", "unparsed"),
+             due_dates=[str(d) for d in t.get("due_dates", [])], source="parent", order=i)
+        for i, t in enumerate(draft.tasks)
+    )
+    return plan

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cascade_views, views
 
 app_name = "plans"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/ke-hoach.docx", views.plan_docx, name="plan_docx"),
     path("<int:pk>/nhiem-vu.xlsx", views.plan_tasks_xlsx, name="plan_tasks_xlsx"),
+    path("<int:pk>/yeu-cau-xay-dung/", cascade_views.request_create, name="request_create"),
+    path("yeu-cau/<int:pk>/", cascade_views.request_status, name="request_status"),
+    path("yeu-cau/<int:pk>/nhac/", cascade_views.request_remind, name="request_remind"),
+    path("yeu-cau/<int:pk>/xuat.xlsx", cascade_views.request_export, name="request_export"),
+    path("xay-dung/", cascade_views.obligation_list, name="obligation_list"),
+    path("xay-dung/<int:pk>/", cascade_views.obligation_detail, name="obligation_detail"),
+    path("xay-dung/<int:pk>/luu/", cascade_views.obligation_save_draft, name="obligation_save_draft"),
+    path("xay-dung/<int:pk>/du-thao.docx", cascade_views.obligation_draft_docx, name="obligation_draft_docx"),
+    path("xay-dung/<int:pk>/tai-len/", cascade_views.obligation_upload, name="obligation_upload"),
 ]
 
 # Mounted at /nhiem-vu/ under the "tasks" namespace.

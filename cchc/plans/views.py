@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_POST
 from cchc import policy
 from cchc.documents.tables import XLSX_CONTENT_TYPE, write_xlsx
 
-from . import exports, services
+from . import cascade, exports, services
 from .forms import AliasFixForm, ConfirmForm, EvidenceForm, PlanUploadForm, TaskFilterForm
+from .coverage import plan_coverage
 from .jobs import import_parsed, import_start
 from .models import STATUS_LABELS, Assignment, ImportStatus, Plan, Progress, Task
 
@@ -93,11 +95,21 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         unit = form.cleaned_data["unit"]
         if not policy.can_import_plan_for(request.user, unit):
             raise PermissionDenied("Bạn không được lưu kế hoạch cho đơn vị này.")
+        obligation = job.obligation
+        if obligation is not None and unit.pk != obligation.unit_id:
+            messages.error(request, f"Kế hoạch này trả lời yêu cầu gửi {obligation.unit.display_name}: "
+                                    "đơn vị ban hành phải là đơn vị đó.")
+            return redirect("plans:import_status", pk=job.pk)
         with job.file.open("rb") as fh:
             source = (job.file_name, fh.read())
         try:
-            plan = services.plan_save(parsed=parsed, unit=unit, user=request.user, source=source,
-                                      parent=form.cleaned_data.get("parent"))
+            with transaction.atomic():
+                plan = services.plan_save(
+                    parsed=parsed, unit=unit, user=request.user, source=source,
+                    parent=obligation.request.parent if obligation else form.cleaned_data.get("parent"),
+                )
+                if obligation is not None:
+                    cascade.obligation_fulfil(obligation=obligation, plan=plan)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("plans:import_status", pk=job.pk)
@@ -133,6 +145,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duties": plan.duties.prefetch_related("units", "groups"), "children": plan.children.select_related("unit"),
         "can_edit": policy.can_edit_plan(request.user, plan), "today": today,
         "can_view_audit": policy.can_view_audit(request.user),
+        "requests": plan.requests.all() if policy.is_coordinator(request.user) else [],
+        "coverage": plan_coverage(plan.parent, plan) if plan.parent_id else None,
     })
 
 
