@@ -23,17 +23,28 @@ def squeeze(text: str) -> str:
     return _SPACE.sub(" ", (text or "").replace("\xa0", " ")).strip()
 
 
+class _BaseLetters(dict):
+    """str.translate table filled on first use: each character's letter without its marks."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in "đĐ":
+            base = "d" if char == "đ" else "D"
+        else:
+            base = unicodedata.normalize("NFD", char)[0]
+            if unicodedata.category(base) == "Mn":
+                base = char
+        self[code] = base
+        return base
+
+
+_BASE_LETTERS = _BaseLetters()
+
+
 def strip_accents(text: str) -> str:
     """Remove diacritics but keep case, punctuation and length: "Số: 21/KH-UBND" → "So: 21/KH-UBND".
 
     One character in, one character out (after NFC), so a match found in the stripped text can be
     cut from the original at the same positions.
     """
-    out = []
-    for char in unicodedata.normalize("NFC", text or ""):
-        if char in "đĐ":
-            out.append("d" if char == "đ" else "D")
-            continue
-        base = unicodedata.normalize("NFD", char)[0]
-        out.append(base if unicodedata.category(base) != "Mn" else char)
-    return "".join(out)
+    return unicodedata.normalize("NFC", text or "").translate(_BASE_LETTERS)

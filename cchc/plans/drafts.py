@@ -250,6 +250,7 @@ class _Scope:
         self.local = unit.kind in LOCAL_KINDS
         _, self.province_place = _place_name(self.province)
         self.offices = list(unit.children.filter(active_units_q(), kind__in=OFFICE_KINDS).order_by("path"))
+        self.offices_short = "các phòng, ban, đơn vị"  # the unit's offices where the sentence already says whose
         if self.local:
             self.admin, self.place = _place_name(unit)  # "xã", "Bình Giang"
             self.short = self.admin
@@ -277,7 +278,7 @@ class _Scope:
             self.under = f"thuộc {self.short}"
             self.leaders = f"Lãnh đạo {self.short}"
             self.members = f"các phòng, ban, đơn vị thuộc {self.short}"
-            self.bodies = "các phòng, ban, đơn vị"
+            self.bodies = self.offices_short
             self.group_heading = f"Các phòng, ban, đơn vị thuộc {self.short}"
             self.portal = f"Trang thông tin điện tử của {self.short}"
             self.symbol = f"KH-{_abbreviation(unit)}"
@@ -314,7 +315,7 @@ class _Scope:
             if re.match(r"(?:giam doc|thu truong|lanh dao|chu tich)\b", m.group(0)):
                 phrase = f"Trưởng {self.members}"
             else:
-                phrase = f"{self.members.split(' thuộc ')[0]}" if related else self.members
+                phrase = self.offices_short if related else self.members
             return phrase + (text[m.start("related"):m.end("related")] if related else "")
 
         # One group of the province's units, then a run of them: "các sở, ban, ngành thuộc tỉnh; Ủy ban
@@ -516,7 +517,7 @@ def _duties(parent: Plan, scope: _Scope) -> list[DraftDuty]:
         focal_items.insert(0, f"Là cơ quan đầu mối, chủ trì tham mưu {scope.leaders} chỉ đạo, triển khai thực hiện "
                               "Kế hoạch này; tổng hợp, báo cáo kết quả thực hiện theo quy định.")
     group_line = DraftDuty(None, scope.group_heading, _unique([
-        f"Trưởng {scope.members.split(' thuộc ')[0]} có trách nhiệm phổ biến, quán triệt và tổ chức triển khai "
+        f"Trưởng {scope.offices_short} có trách nhiệm phổ biến, quán triệt và tổ chức triển khai "
         "thực hiện Kế hoạch này tới cán bộ, công chức, viên chức và người lao động thuộc đơn vị mình.",
         *group_items,
         f"Phối hợp với {scope.focal.name} trong triển khai các nhiệm vụ của Kế hoạch.",

@@ -333,9 +333,9 @@ def test_libreoffice_reads_the_commune_draft(reform, binh_giang):
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "du-thao.docx"
         source.write_bytes(render_docx(drafts.draft_document(draft, year=2025)))
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "txt:Text",
-             "--outdir", tmp, str(source)],
+        subprocess.run(  # noqa: S603 - fixed arguments, no user input
+            [shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+             "--convert-to", "txt:Text", "--outdir", tmp, str(source)],
             check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": tmp},
         )
         text = (Path(tmp) / "du-thao.txt").read_text(encoding="utf-8-sig")
