@@ -50,7 +50,7 @@ migrate: install system-deps
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
 
 demo: migrate
-	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py load_demo
 
 # The web server and, beside it, the worker that reads uploaded plans in the background.
 run: demo

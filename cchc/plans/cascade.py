@@ -122,7 +122,8 @@ def remind_missing(*, request: PlanRequest, user=None) -> int:
         notes.append(Notification(user=m.user, text=f"{m.unit.display_name}: {text}", link=link))
         if m.user.email:
             mails.append((f"[CCHC] Nhắc ban hành kế hoạch — {m.unit.display_name}",
-                          f"{text}\n\nMở hệ thống: {link}", settings.DEFAULT_FROM_EMAIL, [m.user.email]))
+                          f"{text}\n\nMở hệ thống: {settings.SITE_URL}{link}", settings.DEFAULT_FROM_EMAIL,
+                          [m.user.email]))
     now = timezone.now()
     with transaction.atomic():
         Notification.objects.bulk_create(notes, batch_size=1000)

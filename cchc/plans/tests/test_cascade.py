@@ -144,6 +144,7 @@ def test_reminders_reach_the_missing_units_in_app_and_by_mail(coordinator, paren
     note = Notification.objects.get(user=user("canbo.binhgiang"))
     assert "chưa ban hành kế hoạch thực hiện" in note.text and note.link == reverse("plans:obligation_list")
     assert {m.to[0] for m in mail.outbox} >= {"canbo.binhgiang@demo.cchc.local", "canbo.phuly@demo.cchc.local"}
+    assert "http://127.0.0.1:8000/ke-hoach/xay-dung/" in mail.outbox[0].body
     assert Obligation.objects.get(unit__code=BINH_GIANG).reminders == 1
 
 

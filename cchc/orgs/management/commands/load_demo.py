@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from auditlog.context import set_actor
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu: {created} mới."))
         if not options["no_plans"]:
             self._plans()
-        self.stdout.write("\nĐăng nhập tại http://127.0.0.1:8000/dang-nhap/ với các tài khoản mẫu:")
+        self.stdout.write(f"\nĐăng nhập tại {settings.SITE_URL}/dang-nhap/ với các tài khoản mẫu:")
         for username, full_name, code, role, _ in DEMO_PEOPLE:
             unit = Unit.objects.get(code=code)
             self.stdout.write(f"  {username:<18} {Role(role).label:<28} {unit.display_name}  ({full_name})")
