@@ -170,6 +170,13 @@ def access_plan(user, plan_id: int, *, edit: bool = False):
     return plan
 
 
+def can_work_for_unit(user, unit: Unit) -> bool:
+    """Update the unit's own work (tasks, its plan): its leaders and officers, or a coordinator."""
+    if is_coordinator(user):
+        return True
+    return any(m.unit_id == unit.pk and m.role in (Role.LEADER, Role.OFFICER) for m in _memberships(user))
+
+
 def visible_assignments(user):
     from cchc.plans.models import Assignment
 
@@ -185,10 +192,7 @@ def access_assignment(user, assignment_id: int, *, update: bool = False):
         raise Http404("Không tìm thấy nhiệm vụ.")
     if not can_view_unit(user, assignment.unit):
         raise Http404("Không tìm thấy nhiệm vụ.")
-    if update and not (
-        is_coordinator(user)
-        or any(m.unit_id == assignment.unit_id and m.role in (Role.LEADER, Role.OFFICER) for m in _memberships(user))
-    ):
+    if update and not can_work_for_unit(user, assignment.unit):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được giao mới cập nhật được nhiệm vụ này.")
     return assignment
 
@@ -217,10 +221,7 @@ def access_obligation(user, obligation_id: int, *, act: bool = False):
         raise Http404("Không tìm thấy yêu cầu.")
     if not can_view_unit(user, obligation.unit):
         raise Http404("Không tìm thấy yêu cầu.")
-    if act and not (
-        is_coordinator(user)
-        or any(m.unit_id == obligation.unit_id and m.role in (Role.LEADER, Role.OFFICER) for m in _memberships(user))
-    ):
+    if act and not can_work_for_unit(user, obligation.unit):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được yêu cầu mới thực hiện được việc này.")
     return obligation
 

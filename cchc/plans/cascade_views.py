@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc import policy
-from cchc.documents.official import render_docx
+from cchc.documents.official import DOCX_CONTENT_TYPE, render_docx
 from cchc.documents.tables import XLSX_CONTENT_TYPE, format_date, write_xlsx
 from cchc.orgs.models import UnitKind
 from cchc.orgs.resolver import group_members
 
 from . import cascade, drafts
 from .coverage import plan_coverage
-from .exports import DOCX_CONTENT_TYPE
 from .forms import DraftForm, PlanRequestForm, PlanUploadForm
 from .jobs import import_start
 from .models import Obligation, PlanRequest
@@ -146,16 +145,8 @@ def obligation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "o": obligation, "draft": draft, "form": form, "status": cascade.obligation_status(obligation),
         "labels": cascade.STATUS_LABELS, "coverage": coverage,
         "upload": PlanUploadForm(max_bytes=settings.UPLOAD_MAX_BYTES),
-        "can_act": _can_act(request, pk),
+        "can_act": policy.can_work_for_unit(request.user, obligation.unit),
     })
-
-
-def _can_act(request: HttpRequest, pk: int) -> bool:
-    try:
-        policy.access_obligation(request.user, pk, act=True)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _draft_initial(draft) -> dict:

@@ -18,7 +18,6 @@ from cchc.documents.tables import format_date
 
 from .models import Plan
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _body(sections: list[dict]) -> list:

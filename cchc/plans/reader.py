@@ -555,7 +555,8 @@ def _read_preamble(lines: list[str], plan: ParsedPlan) -> None:
 def _iter_refs(text: str):
     sa = _sa(text)
     for m in _REF.finditer(sa):
-        kind_key = fold(m["kind"]).split(" ")[0] if not fold(m["kind"]).startswith(("nghi ", "quyet ", "cong ", "ke ", "chi ", "thong ", "huong ", "ket ", "chuong ", "van ", "quy ", "de ")) else " ".join(fold(m["kind"]).split()[:2])
+        words = fold(m["kind"]).split()
+        kind_key = " ".join(words[:2]) if " ".join(words[:2]) in _REF_KINDS else words[0]
         number = re.sub(r"\s+", "", text[m.start("num"):m.end("num")]).rstrip(".,")
         if not re.search(r"[A-Za-zĐđ]", number):
             continue

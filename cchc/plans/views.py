@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc import policy
+from cchc.documents.official import DOCX_CONTENT_TYPE
 from cchc.documents.tables import XLSX_CONTENT_TYPE, write_xlsx
 
 from . import cascade, exports, services
@@ -136,8 +137,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     totals = Counter()
     for counter in stats.values():
         totals.update(counter)
-    in_system = {p.number.upper(): p for p in Plan.objects.filter(number__in=[r.number for r in plan.legal_references.all()])}
-    references = [(r, in_system.get(r.number.upper())) for r in plan.legal_references.all()]
+    cited = list(plan.legal_references.all())
+    in_system = {p.number.upper(): p for p in Plan.objects.filter(number__in=[r.number for r in cited])}
+    references = [(r, in_system.get(r.number.upper())) for r in cited]
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "groups": groups, "totals": [(STATUS_LABELS[k], v, k) for k, v in sorted(totals.items())],
         "n_assignments": sum(totals.values()), "references": references,
@@ -153,7 +155,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = policy.access_plan(request.user, pk)
-    response = HttpResponse(exports.plan_docx(plan), content_type=exports.DOCX_CONTENT_TYPE)
+    response = HttpResponse(exports.plan_docx(plan), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="ke-hoach-{plan.pk}.docx"'
     return response
 
@@ -217,11 +219,7 @@ def task_board(request: HttpRequest) -> HttpResponse:
 @login_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = policy.access_assignment(request.user, pk)
-    can_update = True
-    try:
-        policy.access_assignment(request.user, pk, update=True)
-    except PermissionDenied:
-        can_update = False
+    can_update = policy.can_work_for_unit(request.user, assignment.unit)
     form = EvidenceForm(request.POST or None, request.FILES or None, max_bytes=settings.UPLOAD_MAX_BYTES,
                         initial={"progress": assignment.progress})
     if request.method == "POST":
