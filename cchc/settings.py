@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "cchc.core",
     "cchc.orgs",
     "cchc.plans",
+    "cchc.comms",
+    "cchc.portal",
+    "cchc.scoring",
 ]
 
 MIDDLEWARE = [

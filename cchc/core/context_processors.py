@@ -1,4 +1,4 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from cchc import policy
 
@@ -9,11 +9,19 @@ AREAS = [
     ("units", "Đơn vị", "orgs:unit_tree"),
     ("plans", "Kế hoạch", "plans:plan_list"),
     ("tasks", "Nhiệm vụ", "tasks:mine"),
-    ("comms", "Tuyên truyền", None),
+    ("comms", "Tuyên truyền", "comms:index"),
     ("reports", "Báo cáo", None),
-    ("scoring", "Chỉ số CCHC", None),
-    ("portal", "Cổng thông tin", None),
+    ("scoring", "Chỉ số CCHC", "scoring:index"),
+    ("portal", "Cổng thông tin", "portal:index"),
 ]
+
+
+def _url(name):
+    # An area whose app has no index page yet stays disabled rather than breaking every page.
+    try:
+        return reverse(name) if name else None
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request):
@@ -21,9 +29,12 @@ def navigation(request):
         return {}
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
-    current = {"orgs": "units", "core": "home", "plans": "plans", "tasks": "tasks"}.get(namespace, "home" if match and match.url_name == "home" else "")
+    current = {
+        "orgs": "units", "core": "home", "plans": "plans", "tasks": "tasks",
+        "comms": "comms", "scoring": "scoring", "portal": "portal",
+    }.get(namespace, "home" if match and match.url_name == "home" else "")
     items = [
-        {"key": key, "label": label, "url": reverse(name) if name else None, "current": key == current}
+        {"key": key, "label": label, "url": _url(name), "current": key == current}
         for key, label, name in AREAS
     ]
     from cchc.plans.models import Notification
