@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cchc.comms",
     "cchc.portal",
     "cchc.scoring",
+    "cchc.reports",
 ]
 
 MIDDLEWARE = [

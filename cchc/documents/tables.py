@@ -104,22 +104,28 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str) -> bytes:
+    return write_xlsx_sheets([(title, header, rows)])
+
+
+def write_xlsx_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """A workbook with one sheet per (title, header, rows): bold header, frozen, sensible widths."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    widths = [len(h) for h in header]
-    for row in rows:
-        sheet.append(list(row))
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], min(60, len(str(value or ""))))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width + 2
-    sheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        widths = [len(h) for h in header]
+        for row in rows:
+            sheet.append(list(row))
+            for i, value in enumerate(row):
+                widths[i] = max(widths[i], min(60, len(str(value or ""))))
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width + 2
+        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

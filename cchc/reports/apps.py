@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "cchc.reports"
+    label = "reports"
+    verbose_name = "Báo cáo định kỳ CCHC"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from cchc.reports import models
+
+        auditlog.register(models.FormSet)
+        auditlog.register(models.Indicator)

@@ -1,0 +1,178 @@
+"""Values of the statistical forms: Vietnamese numbers in, checked against each indicator's kind.
+
+Every rule a provincial office needs to trust the numbers lives here, in plain functions that the
+report pages, the import of a filled annex and the compile all call:
+- counts are whole and not negative, money is not negative, a typed percentage is 0–100;
+- yes/no and coded choices take only their printed codes;
+- a ratio is computed from its numerator and denominator, never typed; a typed one that disagrees
+  is reported, and a numerator above its denominator is refused;
+- a share of units ("Tỷ lệ sở, ngành đã hoàn thành …") must be k of the m units it counts, so a
+  count typed into the percentage cell (the real annex's "15" and "124") is caught;
+- a component is never larger than its total.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from cchc.reports.models import IndicatorKind
+
+NO_DATA = {"", "-", "–", "—", "x", "không có số liệu"}
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+class InvalidValue(ValueError):
+    """A value that its indicator does not accept; the message is for the person who typed it."""
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as Vietnamese offices write it: "25.898" (thousands dot), "99,10" (decimal comma),
+    "1.234,5", "04", "12 %"; blank or "-" is no data (None)."""
+    raw = (text or "").strip().rstrip("%").strip().replace(" ", "").replace("\xa0", "")
+    if raw.lower() in NO_DATA:
+        return None
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(raw.lstrip("-")):
+        raw = raw.replace(".", "")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidValue(f"“{text.strip()}” không phải là một số.") from None
+    if not number.is_finite():
+        raise InvalidValue(f"“{text.strip()}” không phải là một số.")
+    return number
+
+
+def format_number(value: Decimal | None, places: int | None = None) -> str:
+    """25898 → "25.898", Decimal("99.10") → "99,10"; None → ""."""
+    if value is None:
+        return ""
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def _decimals(text: str) -> int:
+    raw = (text or "").strip().rstrip("%").strip()
+    if "," in raw:
+        return len(raw.rsplit(",", 1)[1])
+    if "." in raw and not _THOUSANDS.match(raw):
+        return len(raw.rsplit(".", 1)[1])
+    return 0
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator / denominator × 100, unrounded; None when either is missing or the total is 0."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator * 100
+
+
+def clean_value(indicator, text: str, *, scope_count: int | None = None) -> Decimal | None:
+    """The value `text` stands for under this indicator, or InvalidValue saying what is wrong.
+
+    `scope_count` is, for a share of units, how many units of its scope the report covers (None in
+    a single unit's own report, where the unit answers with the yes/no code)."""
+    kind = indicator.kind
+    if kind == IndicatorKind.GROUP:
+        if (text or "").strip() not in NO_DATA:
+            raise InvalidValue("Dòng tiêu đề nhóm không nhận số liệu.")
+        return None
+    value = parse_number(text)
+    if value is None:
+        return None
+    if kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) or (kind == IndicatorKind.SHARE and scope_count is None):
+        codes = [code for code, _ in indicator.options]
+        if value not in codes:
+            accepted = "; ".join(f"{label} = {code}" for code, label in indicator.options)
+            raise InvalidValue(f"Chỉ nhận các mã: {accepted}; không nhận “{text.strip()}”.")
+        return value
+    if value < 0:
+        raise InvalidValue(f"Số liệu không được âm (“{text.strip()}”).")
+    if kind == IndicatorKind.COUNT and value != value.to_integral_value():
+        raise InvalidValue(f"Chỉ tiêu đếm ({indicator.unit_label or 'số lượng'}) phải là số nguyên, không nhận “{text.strip()}”.")
+    if kind in (IndicatorKind.PERCENT, IndicatorKind.RATIO, IndicatorKind.SHARE) and value > 100:
+        raise InvalidValue(f"Tỷ lệ phải từ 0 đến 100 %, không nhận “{text.strip()}” — có phải đã nhập số lượng vào ô tỷ lệ?")
+    if kind == IndicatorKind.SHARE:
+        tolerance = Decimal(1).scaleb(-_decimals(text)) / 2
+        if not any(abs(Decimal(k) * 100 / scope_count - value) <= tolerance for k in range(scope_count + 1)):
+            raise InvalidValue(
+                f"{text.strip()} % của {scope_count} đơn vị không ứng với một số đơn vị nguyên "
+                f"({value * scope_count / 100:.2f} đơn vị) — có phải đã nhập số đơn vị vào ô tỷ lệ?"
+            )
+    return value
+
+
+@dataclass
+class Problem:
+    form: int
+    code: str
+    name: str
+    text: str
+    message: str
+
+    def __str__(self) -> str:
+        shown = f" (“{self.text}”)" if self.text else ""
+        return f"Biểu mẫu {self.form}, chỉ tiêu {self.code}{shown}: {self.message}"
+
+
+def check_values(indicators, texts: dict[tuple[int, str], str], *, scope_counts: dict[str, int] | None = None):
+    """Every value typed for a report, checked: (accepted values, problems).
+
+    `indicators` are the form set's indicators (with `form.number`, `code`, `parent`, `numerator`,
+    `denominator` loaded); `texts` maps (form number, code) to what was typed. Accepted values are
+    Decimals keyed the same way; ratios are replaced by the value computed from their components.
+    Nothing is accepted for a value that has a problem.
+    """
+    scope_counts = scope_counts or {}
+    indicators = list(indicators)
+    values: dict[tuple[int, str], Decimal | None] = {}
+    problems: list[Problem] = []
+
+    def problem(ind, message):
+        key = (ind.form.number, ind.code)
+        problems.append(Problem(ind.form.number, ind.code, ind.name, (texts.get(key) or "").strip(), message))
+        values.pop(key, None)
+
+    for ind in indicators:
+        key = (ind.form.number, ind.code)
+        if key not in texts:
+            continue
+        try:
+            scope = scope_counts.get(ind.share_scope) if ind.kind == IndicatorKind.SHARE else None
+            values[key] = clean_value(ind, texts[key], scope_count=scope)
+        except InvalidValue as exc:
+            problem(ind, str(exc))
+
+    for ind in indicators:
+        key = (ind.form.number, ind.code)
+        if ind.parent and ind.kind in (IndicatorKind.COUNT, IndicatorKind.MONEY) and ind.parent.kind == ind.kind:
+            total, part = values.get((ind.form.number, ind.parent.code)), values.get(key)
+            if total is not None and part is not None and part > total:
+                problem(ind, f"Số thành phần ({format_number(part)}) lớn hơn tổng ({format_number(total)}) ở chỉ tiêu {ind.parent.code}.")
+        if ind.kind != IndicatorKind.RATIO or not (ind.numerator and ind.denominator):
+            continue
+        numerator = values.get((ind.form.number, ind.numerator.code))
+        denominator = values.get((ind.form.number, ind.denominator.code))
+        if numerator is not None and denominator is not None and numerator > denominator:
+            problem(ind.numerator, f"Tử số ({format_number(numerator)}) lớn hơn mẫu số ({format_number(denominator)}) của tỷ lệ {ind.code}.")
+            values.pop(key, None)
+            continue
+        computed = ratio(numerator, denominator)
+        typed = values.get(key)
+        if computed is None:
+            continue
+        if typed is not None and abs(typed - computed) > Decimal(1).scaleb(-_decimals(texts.get(key, ""))):
+            problem(
+                ind,
+                f"Tỷ lệ được tính từ {ind.numerator.code} / {ind.denominator.code} = "
+                f"{format_number(computed, 2)} %, khác số đã nhập.",
+            )
+        values[key] = computed
+    return values, problems
