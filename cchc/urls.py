@@ -17,6 +17,7 @@ urlpatterns = [
     path("nhiem-vu/", include(task_urlpatterns)),
     path("tuyen-truyen/", include("cchc.comms.urls")),
     path("chi-so-cchc/", include("cchc.scoring.urls")),
+    path("bao-cao/", include("cchc.reports.urls")),
     path("cai-cach-hanh-chinh/", include("cchc.portal.urls")),
     path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),
     path("thong-bao/", core_views.notifications, name="notifications"),

@@ -10,7 +10,7 @@ AREAS = [
     ("plans", "Kế hoạch", "plans:plan_list"),
     ("tasks", "Nhiệm vụ", "tasks:mine"),
     ("comms", "Tuyên truyền", "comms:index"),
-    ("reports", "Báo cáo", None),
+    ("reports", "Báo cáo", "reports:index"),
     ("scoring", "Chỉ số CCHC", "scoring:index"),
     ("portal", "Cổng thông tin", "portal:index"),
 ]
@@ -31,7 +31,7 @@ def navigation(request):
     namespace = match.namespace if match else ""
     current = {
         "orgs": "units", "core": "home", "plans": "plans", "tasks": "tasks",
-        "comms": "comms", "scoring": "scoring", "portal": "portal",
+        "comms": "comms", "scoring": "scoring", "portal": "portal", "reports": "reports",
     }.get(namespace, "home" if match and match.url_name == "home" else "")
     items = [
         {"key": key, "label": label, "url": _url(name), "current": key == current}

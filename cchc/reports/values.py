@@ -52,6 +52,10 @@ def format_number(value: Decimal | None, places: int | None = None) -> str:
         return ""
     if places is not None:
         value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    elif value == value.to_integral_value():
+        value = value.quantize(Decimal(1))  # 110.0000 as stored → "110"
+    else:
+        value = value.normalize()
     sign = "-" if value < 0 else ""
     whole, _, fraction = f"{abs(value):f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")

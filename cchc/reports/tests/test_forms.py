@@ -208,3 +208,48 @@ def test_share_in_a_units_own_report_is_its_yes_or_no():
     assert clean_value(share, "33,33", scope_count=3) == Decimal("33.33")  # 1 of 3
     with pytest.raises(InvalidValue, match="không ứng với một số đơn vị nguyên"):
         clean_value(share, "40", scope_count=3)
+
+
+@pytest.mark.django_db
+def test_shipped_set_matches_the_real_annex_and_round_trips_through_excel(tmp_path):
+    from cchc.reports.form_sets import load_shipped_form_set
+
+    shipped = load_shipped_form_set(2026)
+    assert load_shipped_form_set(2026) == shipped  # idempotent
+    assert Indicator.objects.filter(form__form_set=shipped).count() == 123
+    assert [k for k, _ in shipped.outline][:3] == ["I", "I.1", "I.2"]
+    if ANNEX.exists():
+        annex = read_annex(ANNEX.read_bytes(), ANNEX.name)
+        original = [(f.number, i.code, i.name, i.unit_label, i.kind, i.options) for f, i in annex.indicators()]
+        assert [(i.form.number, i.code, i.name, i.unit_label, i.kind, i.options) for i in indicators_of(shipped)] == original
+    out = tmp_path / "bieumau.xlsx"
+    call_command("reports_export_forms", "--year", "2026", "-o", str(out))
+    call_command("reports_load_forms", str(out), "--year", "2026")
+    again = FormSet.objects.get(year=2026, version=2)
+    fields = lambda fs: [  # noqa: E731
+        (i.form.number, i.code, i.name, i.unit_label, i.kind, i.options, i.share_scope, i.cumulative,
+         i.numerator.code if i.numerator else "", i.parent.code if i.parent else "")
+        for i in indicators_of(fs)
+    ]
+    assert fields(again) == fields(shipped)
+
+
+@pytest.mark.django_db
+def test_a_bad_definition_table_names_each_row_and_saves_nothing(tmp_path):
+    bad = tmp_path / "sai.csv"
+    bad.write_text(
+        "Biểu mẫu,Tên biểu mẫu,STT,Chỉ tiêu thống kê,Đơn vị tính,Loại,Mã chấp nhận,Tử số,Mẫu số\n"
+        "một,X,1,Số văn bản,Văn bản,Số lượng,,,\n"
+        "1,X,2,Tỷ lệ,%,ratio,,2.2,2.1\n"
+        "1,X,3,Khảo sát,,yesno,0 = Không,,\n"
+        "1,X,4,Gì đó,,hình tròn,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("reports_load_forms", str(bad), "--year", "2026")
+    message = str(error.value)
+    assert "Dòng 2: cột “Biểu mẫu” phải là số" in message
+    assert "Dòng 5: loại chỉ tiêu “hình tròn” không hợp lệ" in message
+    assert "chỉ tiêu 2: tỷ lệ phải có tử số và mẫu số" in message
+    assert "chỉ tiêu 3: cần ít nhất hai mã chấp nhận" in message
+    assert not FormSet.objects.exists()

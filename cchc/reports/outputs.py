@@ -1,0 +1,153 @@
+"""A report as the documents people send: the official DOCX (NĐ 30/2020: header, "Số: …/BC-UBND",
+place and date, the national I–IV outline, Nơi nhận, signature, the seven forms as annex tables)
+and the XLSX of its forms, with one sheet per form and, for a compiled report, one per form broken
+down by unit."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from cchc.documents.official import AppendixTable, Bullet, GroupRow, Heading, OfficialDocument, Para, Signature, render_docx
+from cchc.documents.tables import write_xlsx_sheets
+from cchc.reports import compile as compiling
+from cchc.reports.form_sets import COLUMNS, indicators_of
+from cchc.reports.models import IndicatorKind, Report
+from cchc.reports.values import format_number
+
+RECIPIENTS = ["Bộ Nội vụ (Vụ Cải cách hành chính)", "Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, SNV"]
+
+
+def _shown(kind: str, value: Decimal | None, note: str) -> str:
+    if kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) and note:
+        return note
+    if value is None:
+        return ""
+    if kind in (IndicatorKind.RATIO, IndicatorKind.SHARE, IndicatorKind.PERCENT, IndicatorKind.MONEY):
+        return format_number(value, 2 if value != value.to_integral_value() else 0)
+    return format_number(value)
+
+
+def value_texts(report: Report) -> dict[int, str]:
+    return {
+        v.indicator_id: _shown(v.indicator.kind, v.value, v.note)
+        for v in report.values.select_related("indicator")
+    }
+
+
+def _form_rows(report: Report, texts: dict[int, str]):
+    forms: dict[int, list] = {}
+    for ind in indicators_of(report.period.form_set):
+        forms.setdefault(ind.form.number, []).append((ind, texts.get(ind.pk, "")))
+    return forms
+
+
+def _issuer(unit) -> tuple[str, str]:
+    if unit.kind == "province":
+        return unit.name.upper(), ""
+    if unit.kind in ("commune", "ward"):
+        return unit.name.upper(), ""
+    parent = unit.parent.name.upper() if unit.parent else ""
+    return unit.name.upper(), parent
+
+
+def _outline_body(report: Report) -> list:
+    body: list = []
+    extra = _extras(report) if report.compiled else {}
+    for key, heading in report.period.form_set.outline:
+        if "." not in key:
+            body.append(Heading(f"{key}. {heading.upper()}", level=1))
+        else:
+            body.append(Heading(f"{key.split('.', 1)[1]}. {heading}", level=2))
+        text = (report.narrative.get(key) or "").strip()
+        for line in filter(None, (line.strip() for line in text.splitlines())):
+            body.append(Para(line))
+        body.extend(extra.get(key, []))
+    return body
+
+
+def _extras(report: Report) -> dict[str, list]:
+    """For a compiled report: tasks by group (I.2) and communication results (I.4) as figures."""
+    groups = compiling.tasks_by_group(report.period, report.unit)
+    extra: dict[str, list] = {}
+    if groups:
+        extra["I.2"] = [
+            Bullet(
+                f"{g['task__group_code'] or ''} {g['task__group_title'] or 'Nhiệm vụ khác'}: {g['planned']} nhiệm vụ; "
+                f"hoàn thành đúng hạn {g['on_time']}, trễ hạn {g['late']}; chưa hoàn thành {g['overdue']}.".strip()
+            )
+            for g in groups
+        ]
+    comms = compiling.communication_results(report.period, report.unit)
+    if comms:
+        extra["I.4"] = [Bullet(f"{r['label']}: {r['activities']} hoạt động, số lượng {r['quantity']}, tiếp cận {r['reach']}.") for r in comms]
+    return extra
+
+
+def report_docx(report: Report) -> bytes:
+    texts = value_texts(report)
+    forms = {f.number: f for f in report.period.form_set.forms.all()}
+    appendices = []
+    reference = f"(Kèm theo Báo cáo số      /BC-UBND ngày      tháng      năm {report.period.year} của {report.unit.name})"
+    for number, rows in _form_rows(report, texts).items():
+        table_rows: list = []
+        for ind, shown in rows:
+            if ind.kind == IndicatorKind.GROUP:
+                table_rows.append(GroupRow(f"{ind.code}.", ind.name))
+            else:
+                table_rows.append([f"{ind.code}.", ind.name, ind.unit_label, shown, ""])
+        appendices.append(AppendixTable(
+            title=f"Biểu mẫu {number}", subtitle=forms[number].title, reference=reference,
+            columns=COLUMNS, rows=table_rows, widths_cm=[1.6, 12.5, 3.4, 3.0, 4.5],
+        ))
+    if report.compiled:
+        figures = compiling.compile_figures(report.period, compiling.sources(report.period, report.unit))
+        attainment = compiling.target_attainment(report.period, report.unit, figures)
+        if attainment:
+            appendices.insert(0, AppendixTable(
+                title="Phụ lục", subtitle="Kết quả thực hiện các chỉ tiêu của kế hoạch", reference=reference,
+                columns=["STT", "Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá"],
+                rows=[[str(i), a.target.text, a.target.label, _shown(IndicatorKind.PERCENT, a.measured, ""), a.label]
+                      for i, a in enumerate(attainment, start=1)],
+            ))
+    issuer, parent_body = _issuer(report.unit)
+    doc = OfficialDocument(
+        parent_body=parent_body, issuer=issuer, number=report.number or None, symbol="BC-UBND",
+        place=_place(report), date=None, year=report.period.year, doc_type="BÁO CÁO",
+        title=f"Kết quả thực hiện công tác cải cách hành chính {report.period.label[0].lower()}{report.period.label[1:]}",
+        body=_outline_body(report), recipients=RECIPIENTS,
+        signature=Signature(authority="TM. ỦY BAN NHÂN DÂN", deputy="KT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH"),
+        appendices=appendices,
+    )
+    return render_docx(doc)
+
+
+def _place(report: Report) -> str:
+    """The province's name for the date line ("Ninh Bình, ngày … tháng … năm …")."""
+    from cchc.orgs.models import Unit
+
+    root_id = report.unit.path.strip("/").split("/")[0]
+    root = Unit.objects.filter(pk=root_id).values_list("name", flat=True).first() or ""
+    match = re.search(r"tỉnh\s+(.+)$", root, flags=re.IGNORECASE)
+    return match.group(1) if match else root
+
+
+def report_xlsx(report: Report) -> bytes:
+    texts = value_texts(report)
+    sheets = []
+    rows_by_form = _form_rows(report, texts)
+    for number, rows in rows_by_form.items():
+        sheets.append((f"Biểu mẫu {number}", COLUMNS, [[f"{i.code}.", i.name, i.unit_label, shown, ""] for i, shown in rows]))
+    if report.compiled:
+        reports = compiling.sources(report.period, report.unit)
+        table = compiling.breakdown(report.period, reports)
+        names = [r.unit.display_name for r in reports]
+        for number, rows in rows_by_form.items():
+            sheet_rows = []
+            for ind, shown in rows:
+                sheet_rows.append(
+                    [f"{ind.code}.", ind.name, ind.unit_label, shown]
+                    + [_shown(ind.kind, table[r.pk].get(ind.pk), "") for r in reports]
+                )
+            sheets.append((f"BM{number} theo đơn vị", ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", *names], sheet_rows))
+    return write_xlsx_sheets(sheets)

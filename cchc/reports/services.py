@@ -1,0 +1,382 @@
+"""Periodic reports: open a period (every expected report created and pre-filled), edit, submit,
+return, approve, re-open, watch completeness. Plain functions shared by pages, commands and tests.
+
+Rules that matter to the people who use it:
+- entry is refused after the period's lock date, and on a submitted or approved report;
+- two people editing one report never silently overwrite each other (`revision`);
+- a report is approved only once every report below it in the tree is approved (DHIS2);
+- a closed or merged unit leaves both the expected and the received counts, so rates never pass 100 %.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cchc.orgs.models import Membership, Role, Unit, active_units_q
+from cchc.plans.models import Assignment, Notification, Progress
+from cchc.reports import calendar
+from cchc.reports.compile import in_share_scope
+from cchc.reports.errors import ReportError
+from cchc.reports.form_sets import indicators_of
+from cchc.reports.forms_reader import load_definitions
+from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue
+from cchc.reports.values import check_values, format_number
+
+Action = ReportStep.Action
+SCOPE_LABELS = {"department": "các sở, ban, ngành", "commune": "UBND các xã, phường"}
+
+
+def _local(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+# --- opening a period ---------------------------------------------------------------------------
+
+
+def expected_units(period: Period):
+    """Units that must report: of the period's kinds and in force on the last day of its window."""
+    return Unit.objects.filter(active_units_q(period.end), kind__in=period.reporting_kinds).order_by("path")
+
+
+@transaction.atomic
+def open_period(
+    form_set: FormSet,
+    kind: str,
+    year: int,
+    *,
+    unit_due: datetime.date | None = None,
+    timely_days: int = 0,
+    locked_on: datetime.date | None = None,
+    reporting_kinds: list[str] | None = None,
+    by=None,
+) -> Period:
+    """Create the period with the national calendar's dates and every expected report, pre-filled."""
+    if Period.objects.filter(year=year, kind=kind).exists():
+        raise ReportError(f"Kỳ báo cáo {dict(Period._meta.get_field('kind').choices)[kind]} năm {year} đã được mở.")
+    start, end = calendar.window(kind, year)
+    national = calendar.national_due(kind, year)
+    period = Period(
+        form_set=form_set, kind=kind, year=year, start=start, end=end, national_due=national,
+        unit_due=unit_due or calendar.unit_due(kind, year), timely_days=timely_days,
+        locked_on=locked_on or national, reporting_kinds=reporting_kinds or calendar.DEFAULT_REPORTING_KINDS,
+        opened_at=timezone.now(),
+    )
+    if period.unit_due > period.locked_on:
+        raise ReportError("Hạn gửi của đơn vị không thể sau ngày khóa nhập liệu.")
+    period.full_clean()
+    period.save()
+    units = list(expected_units(period))
+    reports = Report.objects.bulk_create([Report(period=period, unit=u) for u in units], batch_size=1000)
+    ReportStep.objects.bulk_create([ReportStep(report=r, action=Action.OPENED, by=by) for r in reports], batch_size=1000)
+    prefill(period, reports)
+    return period
+
+
+def prefill(period: Period, reports: list[Report]) -> int:
+    """Fill what the system already knows, for every report at once (a few queries in all):
+    form 1 item 2 from the units' tasks, outline I.2 and I.4 from tasks and communication activities.
+    Returns how many values were written."""
+    mapping = load_definitions("4625").get("prefill", {})
+    indicators = {f"{i.form.number}/{i.code}": i for i in indicators_of(period.form_set)}
+    tasks = task_figures(period, [r.unit_id for r in reports])
+    values, reports_by_unit = [], {r.unit_id: r for r in reports}
+    link = reverse("tasks:board")
+    for unit_id, report in reports_by_unit.items():
+        figures = tasks.get(unit_id)
+        if not figures or not figures["planned"]:
+            continue
+        for key, source in mapping.items():
+            indicator = indicators.get(key)
+            if indicator is None:
+                continue
+            value = {"tasks_planned": figures["planned"], "tasks_done": figures["done"]}[source]
+            values.append(ReportValue(
+                report=report, indicator=indicator, value=value,
+                source=f"Nhiệm vụ được giao có hạn trong năm {period.year}, tính đến {period.end:%d/%m/%Y}",
+                source_url=f"{link}?unit={report.unit.code}",
+            ))
+        report.narrative = {**report.narrative, "I.2": task_sentence(figures, period)}
+    activities = _activity_sentences(period, list(reports_by_unit.values()))
+    for report in reports:
+        if report.unit_id in activities:
+            report.narrative = {**report.narrative, "I.4": activities[report.unit_id]}
+    ReportValue.objects.bulk_create(values, batch_size=1000, ignore_conflicts=True)
+    Report.objects.bulk_update(reports, ["narrative"], batch_size=1000)
+    return len(values)
+
+
+def task_figures(period: Period, unit_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per unit, its tasks due in the plan year up to the window's end: planned, done on time, done
+    late, overdue — one GROUP BY."""
+    year_start = datetime.date(period.year, 1, 1)
+    done = Q(progress=Progress.DONE, completed_on__lte=period.end)
+    rows = (
+        Assignment.objects.filter(unit_id__in=unit_ids, due_date__gte=year_start, due_date__lte=period.end)
+        .values("unit_id")
+        .annotate(
+            planned=Count("pk"),
+            done=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(completed_on__lte=F("due_date"))),
+            overdue=Count("pk", filter=~done),
+        )
+        .order_by("unit_id")
+    )
+    return {r["unit_id"]: {**r, "late": r["done"] - r["on_time"]} for r in rows}
+
+
+def task_sentence(f: dict[str, int], period: Period) -> str:
+    return (
+        f"Tính đến ngày {period.end:%d/%m/%Y}, đơn vị được giao {f['planned']} nhiệm vụ có hạn trong năm {period.year}; "
+        f"đã hoàn thành {f['done']} nhiệm vụ ({f['on_time']} đúng hạn, {f['late']} trễ hạn); "
+        f"{f['overdue']} nhiệm vụ quá hạn chưa hoàn thành."
+    )
+
+
+def _activity_sentences(period: Period, reports: list[Report]) -> dict[int, str]:
+    """Outline I.4 from the communication activities each unit recorded in the window (one GROUP BY)."""
+    from cchc.comms.models import Activity, ChannelKind
+
+    rows = (
+        Activity.objects.filter(unit_id__in=[r.unit_id for r in reports], date__gte=period.start, date__lte=period.end)
+        .values("unit_id", "channel")
+        .annotate(n=Count("pk"))
+        .order_by("unit_id", "-n", "channel")
+    )
+    by_unit: dict[int, list[tuple[str, int]]] = {}
+    for row in rows:
+        by_unit.setdefault(row["unit_id"], []).append((ChannelKind(row["channel"]).label, row["n"]))
+    return {
+        unit_id: (
+            f"Trong kỳ, đơn vị thực hiện {sum(n for _, n in items)} hoạt động thông tin, tuyên truyền CCHC: "
+            + "; ".join(f"{label}: {n}" for label, n in items) + "."
+        )
+        for unit_id, items in by_unit.items()
+    }
+
+
+# --- editing ------------------------------------------------------------------------------------
+
+
+def _refuse_if_locked(report: Report, today: datetime.date | None = None) -> None:
+    today = today or timezone.localdate()
+    if today > report.period.locked_on:
+        raise ReportError(f"Kỳ báo cáo đã khóa nhập liệu từ sau ngày {report.period.locked_on:%d/%m/%Y}.")
+    if report.status == ReportStatus.APPROVED:
+        raise ReportError("Báo cáo đã được phê duyệt; cần mở lại trước khi sửa.")
+    if report.status == ReportStatus.SUBMITTED:
+        raise ReportError("Báo cáo đã gửi, đang chờ duyệt: không sửa được. Người duyệt có thể trả lại để sửa.")
+
+
+@transaction.atomic
+def save_report(
+    report: Report,
+    *,
+    texts: dict[int, str],
+    notes: dict[int, str] | None = None,
+    narrative: dict[str, str] | None = None,
+    revision: int,
+    by=None,
+) -> Report:
+    """Save what the officer typed (`texts` by indicator id). Every value is checked; any problem →
+    ReportError listing them all and nothing saved. `revision` is the one the person started from."""
+    report = Report.objects.select_for_update().select_related("period__form_set", "unit").get(pk=report.pk)
+    _refuse_if_locked(report)
+    if revision != report.revision:
+        raise ReportError(
+            "Báo cáo vừa được người khác cập nhật sau khi bạn mở. Hãy tải lại trang để xem thay đổi rồi nhập lại."
+        )
+    indicators = {i.pk: i for i in indicators_of(report.period.form_set)}
+    unknown = set(texts) - set(indicators)
+    if unknown:
+        raise ReportError("Có chỉ tiêu không thuộc bộ biểu mẫu của kỳ này.")
+    existing = {v.indicator_id: v for v in report.values.all()}
+    keyed = {(indicators[i].form.number, indicators[i].code): t for i, t in texts.items()}
+    for ind_id, value in existing.items():  # components already saved count in the cross-checks
+        ind = indicators[ind_id]
+        keyed.setdefault((ind.form.number, ind.code), format_number(value.value) if value.value is not None else "")
+    values, problems = check_values(indicators.values(), keyed)
+    messages = [str(p) for p in problems]
+    for ind_id, text in texts.items():
+        ind = indicators[ind_id]
+        if ind.kind == IndicatorKind.SHARE and text.strip() and not in_share_scope(report.unit.kind, ind.share_scope):
+            messages.append(f"Biểu mẫu {ind.form.number}, chỉ tiêu {ind.code}: chỉ tiêu này do {SCOPE_LABELS.get(ind.share_scope, ind.share_scope)} trả lời.")
+    if messages:
+        raise ReportError(messages)
+    notes = notes or {}
+    to_create, to_update = [], []
+    for ind in indicators.values():
+        key = (ind.form.number, ind.code)
+        if key not in values and ind.pk not in notes:
+            continue
+        value = values.get(key)
+        row = existing.get(ind.pk)
+        if row is None:
+            to_create.append(ReportValue(report=report, indicator=ind, value=value, note=notes.get(ind.pk, "")))
+        elif row.value != value or (ind.pk in notes and row.note != notes[ind.pk]):
+            row.value = value
+            if ind.pk in notes:
+                row.note = notes[ind.pk]
+            if ind.pk in texts:
+                row.source = row.source_url = ""  # typed over: no longer the pre-filled figure
+            to_update.append(row)
+    ReportValue.objects.bulk_create(to_create)
+    ReportValue.objects.bulk_update(to_update, ["value", "note", "source", "source_url"])
+    if narrative is not None:
+        allowed = {key for key, _ in report.period.form_set.outline}
+        report.narrative = {k: v.strip() for k, v in {**report.narrative, **narrative}.items() if k in allowed}
+    report.revision += 1
+    report.save(update_fields=["narrative", "revision", "updated_at"])
+    ReportStep.objects.create(report=report, action=Action.SAVED, by=by)
+    return report
+
+
+# --- submit, return, approve --------------------------------------------------------------------
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+
+
+@transaction.atomic
+def submit_report(report: Report, *, by=None) -> Report:
+    report = _lock(report)
+    if report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        raise ReportError("Báo cáo đã được gửi trước đó.")
+    if timezone.localdate() > report.period.locked_on:
+        raise ReportError(f"Kỳ báo cáo đã khóa từ sau ngày {report.period.locked_on:%d/%m/%Y}: không gửi được nữa.")
+    report.status, report.submitted_at = ReportStatus.SUBMITTED, timezone.now()
+    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    ReportStep.objects.create(report=report, action=Action.SUBMITTED, by=by)
+    return report
+
+
+@transaction.atomic
+def return_report(report: Report, *, comment: str, by=None) -> Report:
+    report = _lock(report)
+    if not comment.strip():
+        raise ReportError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        raise ReportError("Chỉ trả lại được báo cáo đã gửi hoặc đã duyệt.")
+    report.status, report.approved_at = ReportStatus.RETURNED, None
+    report.save(update_fields=["status", "approved_at", "updated_at"])
+    ReportStep.objects.create(report=report, action=Action.RETURNED, by=by, comment=comment.strip())
+    return report
+
+
+def pending_below(report: Report) -> list[Report]:
+    """Reports of units below this one, in the same period, that are not approved yet."""
+    return list(
+        Report.objects.filter(period=report.period, unit__path__startswith=report.unit.path)
+        .exclude(pk=report.pk)
+        .exclude(status=ReportStatus.APPROVED)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+@transaction.atomic
+def approve_report(report: Report, *, by=None) -> Report:
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportError("Chỉ phê duyệt được báo cáo đã gửi.")
+    waiting = pending_below(report)
+    if waiting:
+        names = ", ".join(r.unit.display_name for r in waiting[:5]) + (" …" if len(waiting) > 5 else "")
+        raise ReportError(f"Cần duyệt trước báo cáo của {len(waiting)} đơn vị trực thuộc: {names}.")
+    report.status, report.approved_at = ReportStatus.APPROVED, timezone.now()
+    report.save(update_fields=["status", "approved_at", "updated_at"])
+    ReportStep.objects.create(report=report, action=Action.APPROVED, by=by)
+    return report
+
+
+@transaction.atomic
+def reopen_report(report: Report, *, comment: str, by=None) -> Report:
+    report = _lock(report)
+    if report.status != ReportStatus.APPROVED:
+        raise ReportError("Chỉ mở lại được báo cáo đã duyệt.")
+    if not comment.strip():
+        raise ReportError("Hãy ghi lý do mở lại báo cáo.")
+    report.status, report.approved_at = ReportStatus.DRAFT, None
+    report.save(update_fields=["status", "approved_at", "updated_at"])
+    ReportStep.objects.create(report=report, action=Action.REOPENED, by=by, comment=comment.strip())
+    return report
+
+
+# --- watching -----------------------------------------------------------------------------------
+
+TIMELINESS = {
+    "on_time": "Đúng hạn",
+    "late": "Trễ hạn",
+    "missing": "Chưa gửi",
+}
+
+
+def timeliness(report: Report) -> str:
+    sent = _local(report.submitted_at) if report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED) else None
+    if sent is None:
+        return "missing"
+    deadline = report.period.unit_due + datetime.timedelta(days=report.period.timely_days)
+    return "on_time" if sent <= deadline else "late"
+
+
+@dataclass
+class Completeness:
+    expected: int
+    counts: dict[str, int]
+    by_kind: dict[str, dict[str, int]]
+
+    @property
+    def received(self) -> int:
+        return self.counts["on_time"] + self.counts["late"]
+
+    @property
+    def rate(self) -> float:
+        return 100 * self.received / self.expected if self.expected else 0.0
+
+
+def completeness(period: Period, *, under: Unit | None = None) -> Completeness:
+    """On time / late / missing among the expected reports — units still in force at the window's
+    end only, so a unit merged away leaves numerator and denominator alike."""
+    reports = Report.objects.filter(period=period).filter(active_units_q(period.end, prefix="unit")).select_related("period")
+    if under is not None:
+        reports = reports.filter(unit__path__startswith=under.path)
+    counts = dict.fromkeys(TIMELINESS, 0)
+    by_kind: dict[str, dict[str, int]] = {}
+    for report in reports.only("status", "submitted_at", "unit__kind", "period__unit_due", "period__timely_days").select_related("unit"):
+        status = timeliness(report)
+        counts[status] += 1
+        by_kind.setdefault(report.unit.kind, dict.fromkeys(TIMELINESS, 0))[status] += 1
+    return Completeness(expected=sum(counts.values()), counts=counts, by_kind=by_kind)
+
+
+def remind_missing(period: Period, *, by=None) -> int:
+    """Remind every unit whose report is not sent yet, in the app and by e-mail; returns units reminded."""
+    missing = list(
+        Report.objects.filter(period=period, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+        .filter(active_units_q(period.end, prefix="unit"))
+        .select_related("unit")
+    )
+    if not missing:
+        return 0
+    people = Membership.objects.filter(
+        unit__in=[r.unit_id for r in missing], role__in=[Role.LEADER, Role.OFFICER]
+    ).select_related("user", "unit")
+    link = reverse("reports:index")
+    text = f"Nhắc việc: đơn vị chưa gửi báo cáo CCHC {period.label[0].lower()}{period.label[1:]}; hạn {period.unit_due:%d/%m/%Y}."
+    notes, mails = [], []
+    for m in people:
+        notes.append(Notification(user=m.user, text=f"{m.unit.display_name}: {text}", link=link))
+        if m.user.email:
+            mails.append((f"[CCHC] Nhắc gửi báo cáo — {m.unit.display_name}", f"{text}\n\nMở hệ thống: {settings.SITE_URL}{link}",
+                          settings.DEFAULT_FROM_EMAIL, [m.user.email]))
+    Notification.objects.bulk_create(notes, batch_size=1000)
+    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    return len(missing)
