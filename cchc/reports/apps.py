@@ -13,3 +13,6 @@ class ReportsConfig(AppConfig):
 
         auditlog.register(models.FormSet)
         auditlog.register(models.Indicator)
+        auditlog.register(models.Period)
+        auditlog.register(models.Report, exclude_fields=["updated_at", "revision"])
+        auditlog.register(models.ReportValue)

@@ -59,11 +59,16 @@ class Figure:
 
 
 def sources(period: Period, unit: Unit) -> list[Report]:
-    """The approved reports that a compile at `unit` adds up (see the module's docstring)."""
+    """The approved reports that a compile at `unit` adds up (see the module's docstring).
+
+    A unit merged away keeps its reports: they compile under its successor, which lies in the tree
+    while the old unit does not (closed units have no place in today's tree)."""
     below = list(
-        Report.objects.filter(period=period, status=ReportStatus.APPROVED, unit__path__startswith=unit.path)
+        Report.objects.filter(period=period, status=ReportStatus.APPROVED)
+        .filter(Q(unit__path__startswith=unit.path) | Q(unit__successors__path__startswith=unit.path))
         .exclude(unit=unit)
         .select_related("unit")
+        .distinct()
         .order_by("unit__path")
     )
     covered = [r.unit.path for r in below if r.compiled]
@@ -125,19 +130,25 @@ def compile_report(period: Period, unit: Unit, *, by=None) -> Report:
         raise ReportError("Báo cáo đã gửi hoặc đã duyệt: mở lại trước khi tổng hợp lại.")
     reports = sources(period, unit)
     figures = compile_figures(period, reports)
-    ReportValue.objects.filter(report=report).delete()
-    ReportValue.objects.bulk_create(
-        [
-            ReportValue(
-                report=report, indicator=f.indicator, value=f.value,
-                note=f.text if f.indicator.kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) else "",
-                source=f"Tổng hợp từ {len(reports)} báo cáo đã duyệt",
-            )
-            for f in figures.values()
-            if f.value is not None or f.text
-        ],
-        batch_size=1000,
-    )
+    # Upsert in bulk (a recompile replaces the figures; the number of queries stays the same).
+    existing = {v.indicator_id: v for v in report.values.all()}
+    source = f"Tổng hợp từ {len(reports)} báo cáo đã duyệt"
+    to_create, to_update = [], []
+    for figure in figures.values():
+        value = figure.value
+        note = figure.text if figure.indicator.kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) else ""
+        row = existing.pop(figure.indicator.pk, None)
+        if row is None:
+            if value is not None or note:
+                to_create.append(ReportValue(report=report, indicator=figure.indicator, value=value, note=note, source=source))
+            continue
+        row.value, row.note, row.source, row.source_url = value, note, source, ""
+        to_update.append(row)
+    for row in existing.values():  # figures that no longer exist below
+        row.value, row.note, row.source, row.source_url = None, "", source, ""
+        to_update.append(row)
+    ReportValue.objects.bulk_create(to_create, batch_size=1000)
+    ReportValue.objects.bulk_update(to_update, ["value", "note", "source", "source_url"], batch_size=1000)
     report.narrative = gathered_narrative(period, reports)
     report.compiled = True
     report.revision += 1

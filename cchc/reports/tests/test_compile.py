@@ -93,9 +93,16 @@ def test_compile_query_count_does_not_grow_with_units(setup):
     with CaptureQueriesContext(connection) as many:
         compile_figures(period, reports)
     assert len(few) == len(many) <= 4
-    with CaptureQueriesContext(connection) as whole:
+    compile_report(period, province)  # creates the province's own report
+    with CaptureQueriesContext(connection) as first:
         compile_report(period, province)
-    assert len(whole) <= 15
+    for report in Report.objects.filter(period=period, unit__kind="ward", status=ReportStatus.DRAFT)[:10]:
+        submit_report(report)
+        approve_report(report)
+    assert len(sources(period, province)) == len(reports) + 10
+    with CaptureQueriesContext(connection) as again:
+        compile_report(period, province)
+    assert len(again) == len(first)
 
 
 def test_a_department_compiles_its_offices_and_is_counted_once_above(setup):
@@ -150,3 +157,22 @@ def test_province_report_docx_and_xlsx(setup):
     rows = {r[0]: r for r in workbook["BM3 theo đơn vị"].iter_rows(min_row=2, values_only=True)}
     col = header.index(communes[1].unit.display_name)
     assert rows["3.2.1."][col] == "110"
+
+
+def test_a_merged_units_reports_compile_under_its_successor(db):
+    form_set = load_shipped_form_set(2025)
+    period = open_period(form_set, PeriodKind.YEAR, 2025, locked_on=datetime.date(2099, 1, 1), unit_due=datetime.date(2025, 12, 15))
+    indicator = Indicator.objects.get(form__form_set=form_set, form__number=1, code="1")
+    old = Report.objects.create(period=period, unit=unit("13531.truoc.xa-bo-de"))  # sent before the 01/07/2025 merger
+    save_report(old, texts={indicator.pk: "4"}, revision=0)
+    submit_report(old)
+    approve_report(old)
+    new = Report.objects.get(period=period, unit__code=BINH_GIANG)
+    save_report(new, texts={indicator.pk: "6"}, revision=0)
+    submit_report(new)
+    approve_report(new)
+    reports = sources(period, unit("37"))
+    assert {r.unit.code for r in reports} == {"13531.truoc.xa-bo-de", BINH_GIANG}
+    figures = compile_figures(period, reports)
+    assert figures[indicator.pk].value == 10
+    assert Unit.objects.get(code="13531.truoc.xa-bo-de").successors.get().code == BINH_GIANG
