@@ -197,6 +197,16 @@ def read_plan_file(request, file: UploadedFile = File(...), context_code: str | 
         raise HttpError(422, str(exc)) from exc
 
 
+def _mount_routers() -> None:
+    # Each area's router lives beside its services; imported here so /api/docs lists them all.
+    from cchc.reports.api import router as reports
+
+    api.add_router("/reports", reports)
+
+
+_mount_routers()
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
