@@ -141,25 +141,35 @@ def task_sentence(f: dict[str, int], period: Period) -> str:
 
 
 def _activity_sentences(period: Period, reports: list[Report]) -> dict[int, str]:
-    """Outline I.4 from the communication activities each unit recorded in the window (one GROUP BY)."""
+    """Outline I.4 from the communication activities each unit recorded in the window: by channel
+    and by the plan's topics they covered (two GROUP BYs for all units)."""
     from cchc.comms.models import Activity, ChannelKind
 
+    acts = Activity.objects.filter(unit_id__in=[r.unit_id for r in reports], date__gte=period.start, date__lte=period.end)
+    channels: dict[int, list[tuple[str, int]]] = {}
+    for row in acts.values("unit_id", "channel").annotate(n=Count("pk")).order_by("unit_id", "-n", "channel"):
+        channels.setdefault(row["unit_id"], []).append((ChannelKind(row["channel"]).label, row["n"]))
+    topics: dict[int, list[tuple[str, int]]] = {}
     rows = (
-        Activity.objects.filter(unit_id__in=[r.unit_id for r in reports], date__gte=period.start, date__lte=period.end)
-        .values("unit_id", "channel")
+        acts.filter(topics__isnull=False)
+        .values("unit_id", "topics__code", "topics__text")
         .annotate(n=Count("pk"))
-        .order_by("unit_id", "-n", "channel")
+        .order_by("unit_id", "topics__code")
     )
-    by_unit: dict[int, list[tuple[str, int]]] = {}
     for row in rows:
-        by_unit.setdefault(row["unit_id"], []).append((ChannelKind(row["channel"]).label, row["n"]))
-    return {
-        unit_id: (
+        text = row["topics__text"]
+        short = text if len(text) <= 80 else text[:77].rsplit(" ", 1)[0] + "…"
+        topics.setdefault(row["unit_id"], []).append((f"{row['topics__code']}) {short}", row["n"]))
+    sentences = {}
+    for unit_id, items in channels.items():
+        sentence = (
             f"Trong kỳ, đơn vị thực hiện {sum(n for _, n in items)} hoạt động thông tin, tuyên truyền CCHC: "
             + "; ".join(f"{label}: {n}" for label, n in items) + "."
         )
-        for unit_id, items in by_unit.items()
-    }
+        if unit_id in topics:
+            sentence += " Nội dung đã tuyên truyền: " + "; ".join(f"{label} ({n})" for label, n in topics[unit_id]) + "."
+        sentences[unit_id] = sentence
+    return sentences
 
 
 # --- editing ------------------------------------------------------------------------------------

@@ -100,7 +100,9 @@ def test_prefill_from_tasks_and_activities(form_set):
     ])
     from cchc.comms.models import Activity
 
-    Activity.objects.create(unit=unit(BINH_GIANG), date=d(2026, 5, 2), channel="radio", title="Phát thanh về DVC trực tuyến")
+    first = Activity.objects.create(unit=unit(BINH_GIANG), date=d(2026, 5, 2), channel="radio", title="Phát thanh về DVC trực tuyến")
+    comm_plan = Plan.objects.create(unit=unit("37"), kind="communication", title="Kế hoạch tuyên truyền CCHC 2026")
+    first.topics.add(comm_plan.topics.create(code="c", text="Dịch vụ công trực tuyến, thanh toán trực tuyến"))
     Activity.objects.create(unit=unit(BINH_GIANG), date=d(2026, 5, 9), channel="radio", title="Phát thanh lần 2")
     Activity.objects.create(unit=unit(BINH_GIANG), date=d(2027, 1, 9), channel="radio", title="Ngoài kỳ")
     period = open_period(form_set, PeriodKind.YEAR, 2026, locked_on=d(2099, 1, 1), unit_due=d(2026, 12, 15))
@@ -110,7 +112,8 @@ def test_prefill_from_tasks_and_activities(form_set):
     assert "?unit=13531" in values[(1, "2.1")].source_url
     assert "được giao 3 nhiệm vụ" in report.narrative["I.2"] and "(1 đúng hạn, 1 trễ hạn)" in report.narrative["I.2"]
     assert "1 nhiệm vụ quá hạn" in report.narrative["I.2"]
-    assert report.narrative["I.4"].startswith("Trong kỳ, đơn vị thực hiện 2 hoạt động")
+    assert report.narrative["I.4"].startswith("Trong kỳ, đơn vị thực hiện 2 hoạt động thông tin, tuyên truyền CCHC: Phát thanh: 2.")
+    assert "c) Dịch vụ công trực tuyến, thanh toán trực tuyến (1)" in report.narrative["I.4"]
     assert not report_of(period, PHU_LY).values.exists()  # nothing known: nothing invented
 
 
