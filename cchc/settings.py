@@ -169,6 +169,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Province the demo data and the resolver's "tỉnh" default refer to.
+# Chuyên mục CCHC: dung lượng ảnh tối đa của bài viết; chu kỳ tổng hợp lượt xem (giây, 0 = chỉ bằng lệnh).
+PORTAL_IMAGE_MAX_BYTES = env.int("PORTAL_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+PORTAL_VIEWS_ROLLUP_SECONDS = env.int("PORTAL_VIEWS_ROLLUP_SECONDS", default=300)
 CCHC_PROVINCE_CODE = env.str("CCHC_PROVINCE_CODE", default="37")
 
 LOGGING = {
