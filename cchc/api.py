@@ -199,9 +199,11 @@ def read_plan_file(request, file: UploadedFile = File(...), context_code: str | 
 
 def _mount_routers() -> None:
     # Each area's router lives beside its services; imported here so /api/docs lists them all.
+    from cchc.comms.api import router as comms
     from cchc.reports.api import router as reports
 
     api.add_router("/reports", reports)
+    api.add_router("/comms", comms)
 
 
 _mount_routers()

@@ -8,10 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from cchc import policy
+from cchc.comms.models import Activity, Requirement
 from cchc.orgs.models import Membership, Unit, UnitKind, active_units_q
 from cchc.plans.models import Assignment, Plan, Task
+from cchc.portal.models import Article
+from cchc.reports.models import Report
 
-AUDITED = {"unit": Unit, "membership": Membership, "plan": Plan, "task": Task, "assignment": Assignment}
+AUDITED = {
+    "unit": Unit, "membership": Membership, "plan": Plan, "task": Task, "assignment": Assignment,
+    "activity": Activity, "comm_requirement": Requirement, "report": Report, "article": Article,
+}
 
 
 @login_required
