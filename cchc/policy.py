@@ -235,3 +235,353 @@ def access_plan_request(user, request_id: int):
     if found is None:
         raise Http404("Không tìm thấy yêu cầu.")
     return found
+
+
+# --- communication activities -------------------------------------------------------------------
+
+
+def comm_recording_units(user) -> list[Unit]:
+    """The units for which the user records communication activities: where they lead or are officers
+    (a coordinator records for their own home units like anyone else)."""
+    if not user.is_authenticated:
+        return []
+    units = {m.unit.pk: m.unit for m in _memberships(user) if m.role in (Role.LEADER, Role.OFFICER, Role.COORDINATOR)}
+    return sorted(units.values(), key=lambda u: u.path)
+
+
+def can_record_activity(user, unit: Unit) -> bool:
+    """A unit's own leaders and officers record and change its activities; a coordinator anyone's.
+    A parent unit sees its sub-units' activities but does not change them."""
+    return can_work_for_unit(user, unit) or any(u.pk == unit.pk for u in comm_recording_units(user))
+
+
+def visible_activities(user):
+    """Activities of the units the user may see: their units' subtrees, or everything for a coordinator."""
+    from cchc.comms.models import Activity
+
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    if is_coordinator(user):
+        return Activity.objects.all()
+    return Activity.objects.filter(_subtree_q(home_units(user), "unit"))
+
+
+def access_activity(user, activity_id: int, *, edit: bool = False):
+    """Another subtree's activity: 404. A sub-unit's activity seen from above, asked to change: 403."""
+    from cchc.comms.models import Activity
+
+    activity = Activity.objects.select_related("unit", "created_by").filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404("Không tìm thấy hoạt động tuyên truyền.")
+    if not can_view_unit(user, activity.unit):
+        raise Http404("Không tìm thấy hoạt động tuyên truyền.")
+    if edit and not can_record_activity(user, activity.unit):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị thực hiện mới sửa được hoạt động này.")
+    return activity
+
+
+def can_view_comms_province(user) -> bool:
+    """The province-wide matrices and the requirement check across all units: coordinators."""
+    return is_coordinator(user)
+
+
+def access_comm_requirement(user, requirement_id: int, *, edit: bool = False):
+    """A communication plan's requirement: seen with its plan, changed by whoever may edit the plan."""
+    from cchc.comms.models import Requirement
+
+    requirement = Requirement.objects.select_related("plan__unit").filter(pk=requirement_id).first()
+    if requirement is None or not can_view_plan(user, requirement.plan):
+        raise Http404("Không tìm thấy yêu cầu.")
+    if edit and not can_edit_plan(user, requirement.plan):
+        raise PermissionDenied("Bạn không có quyền sửa yêu cầu của kế hoạch này.")
+    return requirement
+
+
+# --- public portal ---------------------------------------------------------------------------------
+# The public "Cải cách hành chính" section is open to everyone once an article is published. Behind
+# it: collaborators (cộng tác viên) and editors of a unit, and coordinators, write; editors and
+# coordinators publish and manage the other content. A draft belongs to its author alone until it
+# is submitted; a collaborator sees only their own articles.
+
+
+def portal_writer_units(user) -> list[Unit]:
+    """The units an article may be written for: where the user is a collaborator or an editor
+    (a coordinator writes for their own units)."""
+    if not user.is_authenticated:
+        return []
+    roles = (Role.COLLABORATOR, Role.EDITOR, Role.COORDINATOR)
+    units = {m.unit.pk: m.unit for m in _memberships(user) if m.role in roles}
+    return sorted(units.values(), key=lambda u: u.path)
+
+
+def can_write_portal(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    return any(m.role in (Role.COLLABORATOR, Role.EDITOR) for m in _memberships(user))
+
+
+def can_publish_portal(user) -> bool:
+    """Publish, return, unpublish articles and manage documents, procedures, guides, contacts."""
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    return any(m.role == Role.EDITOR for m in _memberships(user))
+
+
+def can_view_article(user, article) -> bool:
+    """Published: everyone. Otherwise the author, and editors once it has been submitted."""
+    if article.status == "published":
+        return True
+    if not user.is_authenticated:
+        return False
+    if article.author_id == user.pk:
+        return True
+    if can_publish_portal(user) and article.status != "draft":
+        return True
+    return False
+
+
+def can_edit_article(user, article) -> bool:
+    if article.status == "archived":
+        return False
+    if article.author_id == user.pk and article.status in ("draft", "returned"):
+        return True
+    if can_publish_portal(user) and article.status != "draft":
+        return True
+    return False
+
+
+def visible_portal_articles(user):
+    """The workspace list: a collaborator's own articles; for editors also everyone's submitted ones."""
+    from cchc.portal.models import Article
+
+    if not can_write_portal(user):
+        return Article.objects.none()
+    if can_publish_portal(user):
+        return Article.objects.filter(Q(author=user) | ~Q(status="draft"))
+    return Article.objects.filter(author=user)
+
+
+def access_portal_workspace(user) -> None:
+    if not can_write_portal(user):
+        raise PermissionDenied("Chỉ cộng tác viên, biên tập viên và cán bộ điều phối được vào khu vực biên tập.")
+
+
+def access_portal_editing(user) -> None:
+    """Documents, procedures, guides, contacts and the statistics: editors and coordinators."""
+    if not can_publish_portal(user):
+        raise PermissionDenied("Chỉ biên tập viên được thực hiện việc này.")
+
+
+def access_article(user, article_id: int, *, edit: bool = False, publish: bool = False):
+    """An article in the workspace: 404 when the user may not see it, 403 when they may not act."""
+    from cchc.portal.models import Article
+
+    access_portal_workspace(user)
+    article = Article.objects.select_related("unit", "author", "cover").filter(pk=article_id).first()
+    if article is None:
+        raise Http404("Không tìm thấy bài viết.")
+    if article.author_id != user.pk and not can_publish_portal(user):
+        raise Http404("Không tìm thấy bài viết.")
+    if not can_view_article(user, article):
+        raise Http404("Không tìm thấy bài viết.")
+    if publish and not can_publish_portal(user):
+        raise PermissionDenied("Chỉ biên tập viên được duyệt, xuất bản hoặc gỡ bài viết.")
+    if edit and not can_edit_article(user, article):
+        raise PermissionDenied("Bài viết ở trạng thái này không sửa được.")
+    return article
+
+
+# --- PAR Index scoring ------------------------------------------------------------------------------
+# A unit sees only its own scorecards (and its sub-units') until the round is published; appraisers
+# see every unit of the rounds they are assigned to but change only the nodes of their areas;
+# coordinators see and manage everything; once published, results are open to every signed-in user.
+
+
+def is_round_appraiser(user, round_) -> bool:
+    from cchc.scoring.models import AppraiserAssignment
+
+    if not user.is_authenticated:
+        return False
+    cache = getattr(user, "_cchc_appraiser_rounds", None)
+    if cache is None:
+        cache = set(AppraiserAssignment.objects.filter(user=user).values_list("round_id", flat=True))
+        user._cchc_appraiser_rounds = cache
+    return round_.pk in cache
+
+
+def appraiser_area_codes(user, round_) -> set[str] | None:
+    """The area codes ("1" … "8") the user appraises in this round; None = all (a coordinator)."""
+    from cchc.scoring.models import Node
+
+    if is_coordinator(user):
+        return None
+    if not is_round_appraiser(user, round_):
+        return set()
+    cache = getattr(user, "_cchc_appraiser_areas", {})
+    if round_.pk not in cache:
+        cache[round_.pk] = set(
+            Node.objects.filter(appraiser_assignments__round=round_, appraiser_assignments__user=user)
+            .values_list("code", flat=True)
+        )
+        user._cchc_appraiser_areas = cache
+    return cache[round_.pk]
+
+
+def can_manage_scoring(user) -> bool:
+    """Criteria sets, rounds, surveys, publication: the coordinators' job."""
+    return is_coordinator(user)
+
+
+def visible_rounds(user):
+    from cchc.scoring.models import Round, RoundStatus
+
+    if not user.is_authenticated:
+        return Round.objects.none()
+    if is_coordinator(user):
+        return Round.objects.all()
+    mine = Q(scorecards__unit__in=visible_units(user).exclude(kind="office"))
+    appraised = Q(appraisers__user=user)
+    published = Q(status=RoundStatus.PUBLISHED)
+    return Round.objects.filter(mine | appraised | published).exclude(status=RoundStatus.DRAFT).distinct()
+
+
+def visible_scorecards(user, round_):
+    """The scorecards of a round this user may open."""
+    if not user.is_authenticated:
+        return round_.scorecards.none()
+    if is_coordinator(user):
+        return round_.scorecards.all()
+    if round_.is_published:
+        return round_.scorecards.all()
+    if is_round_appraiser(user, round_):
+        return round_.scorecards.all()
+    return round_.scorecards.filter(_subtree_q(home_units(user), "unit"))
+
+
+def can_view_scorecard(user, scorecard) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    if scorecard.round.is_published:
+        return True
+    if is_round_appraiser(user, scorecard.round):
+        return True
+    return can_view_unit(user, scorecard.unit)
+
+
+def can_fill_scorecard(user, scorecard) -> bool:
+    """Self-assessment is the unit's own work: its leaders and officers (or a coordinator)."""
+    return can_work_for_unit(user, scorecard.unit)
+
+
+def can_appraise_node(user, round_, node) -> bool:
+    areas = appraiser_area_codes(user, round_)
+    if areas is None:
+        return True
+    return node.code.split(".")[0] in areas
+
+
+def can_appraise(user, round_) -> bool:
+    areas = appraiser_area_codes(user, round_)
+    return areas is None or bool(areas)
+
+
+def access_round(user, round_id: int, *, manage: bool = False):
+    from cchc.scoring.models import Round
+
+    found = Round.objects.select_related("criteria_set").filter(pk=round_id).first()
+    if found is None:
+        raise Http404("Không tìm thấy kỳ đánh giá.")
+    if not visible_rounds(user).filter(pk=found.pk).exists():
+        raise Http404("Không tìm thấy kỳ đánh giá.")
+    if manage and not can_manage_scoring(user):
+        raise PermissionDenied("Chỉ cán bộ điều phối được quản lý kỳ đánh giá.")
+    return found
+
+
+def access_scorecard(user, scorecard_id: int, *, fill: bool = False, appraise: bool = False):
+    """A scorecard the user may see (404 otherwise); 403 when asked to fill or appraise without the right."""
+    from cchc.scoring.models import Scorecard
+
+    found = Scorecard.objects.select_related("round__criteria_set", "unit").filter(pk=scorecard_id).first()
+    if found is None:
+        raise Http404("Không tìm thấy phiếu chấm điểm.")
+    if not can_view_scorecard(user, found):
+        raise Http404("Không tìm thấy phiếu chấm điểm.")
+    if fill and not can_fill_scorecard(user, found):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
+    if appraise and not can_appraise(user, found.round):
+        raise PermissionDenied("Bạn không được phân công thẩm định kỳ đánh giá này.")
+    return found
+
+
+def access_criteria_set(user, set_id: int, *, manage: bool = False):
+    from cchc.scoring.models import CriteriaSet
+
+    if not user.is_authenticated:
+        raise Http404("Không tìm thấy bộ tiêu chí.")
+    found = CriteriaSet.objects.filter(pk=set_id).first()
+    if found is None:
+        raise Http404("Không tìm thấy bộ tiêu chí.")
+    if manage and not can_manage_scoring(user):
+        raise PermissionDenied("Chỉ cán bộ điều phối được sửa bộ tiêu chí.")
+    return found
+
+
+# --- periodic reports ---------------------------------------------------------------------------
+
+
+def can_edit_report(user, report) -> bool:
+    """The unit's leaders and officers fill its report; a coordinator may too (compiling)."""
+    return can_work_for_unit(user, report.unit)
+
+
+def can_submit_report(user, report) -> bool:
+    """Sending the report up is the unit leader's act (or a coordinator's for the province's own)."""
+    if is_coordinator(user):
+        return True
+    return any(m.unit_id == report.unit_id and m.role == Role.LEADER for m in _memberships(user))
+
+
+def can_review_report(user, report) -> bool:
+    """Return or approve: a coordinator, or a leader of a unit above the reporting unit."""
+    if is_coordinator(user):
+        return True
+    return any(
+        m.role == Role.LEADER and m.unit.path != report.unit.path and report.unit.path.startswith(m.unit.path)
+        for m in _memberships(user)
+    )
+
+
+def visible_reports(user):
+    from cchc.reports.models import Report
+
+    return Report.objects.filter(unit__in=visible_units(user))
+
+
+def access_report(user, report_id: int, *, edit: bool = False, submit: bool = False, review: bool = False):
+    """A report is seen in its unit's subtree and by coordinators; 404 outside, 403 when the act is not yours."""
+    from cchc.reports.models import Report
+
+    report = Report.objects.select_related("period__form_set", "unit").filter(pk=report_id).first()
+    if report is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    if not can_view_unit(user, report.unit):
+        raise Http404("Không tìm thấy báo cáo.")
+    if edit and not can_edit_report(user, report):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị báo cáo mới sửa được báo cáo này.")
+    if submit and not can_submit_report(user, report):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị mới gửi được báo cáo.")
+    if review and not can_review_report(user, report):
+        raise PermissionDenied("Bạn không có quyền duyệt hoặc trả lại báo cáo này.")
+    return report
+
+
+def can_manage_periods(user) -> bool:
+    """Open periods, load forms, compile the province's report: the coordinators."""
+    return is_coordinator(user)

@@ -1,0 +1,152 @@
+"""PAR Index at national scale: 3,500 communes scored on the real commune set (Lâm Đồng CX 2025, 77 scorable nodes).
+
+    .venv/bin/python benchmarks/scoring.py            # BENCH_QUICK=1: 600 units
+Prints the seconds to open the round, to save one unit's full self-assessment node by node (as the
+scorecard page does, totals refreshed after each save), to apply a whole appraisal pass to every
+unit (one score per unit and node, each audited), and to compute and rank the round; then the SQL
+queries of the ranking page at 150 units and at the full size (it must not grow). The last line is
+the main figure.
+"""
+
+import os
+import random
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings_test")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from cchc.orgs import services as org_services  # noqa: E402
+from cchc.orgs.models import Unit, User  # noqa: E402
+from cchc.scoring import criteria, demo, workflow  # noqa: E402
+from cchc.scoring.models import CriteriaSet, NodeScore, RoundStatus  # noqa: E402
+
+SHARES = [Decimal(1), Decimal(1), Decimal(1), Decimal("0.5"), Decimal(0)]
+QUICK = bool(os.environ.get("BENCH_QUICK"))
+SIZE = 600 if QUICK else 3500
+
+
+def synthetic_communes(n: int) -> list[Unit]:
+    header = list(org_services.COLUMNS.values())
+    rows = [dict(zip(header, ["SYN", "Ủy ban nhân dân tỉnh Thử nghiệm", "", "province", "", "", "", "", "", ""],
+                     strict=True))]
+    for i in range(n):
+        rows.append(dict(zip(header, [f"SYN.{i}", f"Ủy ban nhân dân xã Thử {i}", f"Xã Thử {i}", "commune", "SYN"]
+                             + [""] * 5, strict=True)))
+    result = org_services.units_import(rows)
+    assert result.ok, result.errors[:3]
+    return list(Unit.objects.filter(code__startswith="SYN.", kind="commune").order_by("pk"))
+
+
+def ranking_queries(client: Client, round_id: int) -> int:
+    executed: list[str] = []
+    with connection.execute_wrapper(lambda execute, sql, *a: executed.append(sql) or execute(sql, *a)):
+        response = client.get(f"/chi-so-cchc/ky/{round_id}/ket-qua/")
+    assert response.status_code == 200, response.status_code
+    return len(executed)
+
+
+def appraisal_rows(round_, tree, rng: random.Random) -> list[dict]:
+    rows = []
+    for card in round_.scorecards.select_related("unit"):
+        for node in tree.leaves():
+            if node.source in ("survey", "sipas"):
+                continue
+            points = (node.max_points * rng.choice(SHARES)).quantize(Decimal("0.01"))
+            rows.append({"unit": card.unit.code, "node": node.code, "points": str(points),
+                         "reason": "Thiếu tài liệu kiểm chứng." if rng.random() < 0.3 else "Đối chiếu hồ sơ."})
+    return rows
+
+
+def run_round(cset, units, coordinator, rng):
+    figures = {}
+    start = time.perf_counter()
+    round_ = workflow.open_round(criteria_set=cset, units=units, by=coordinator, excluded_nodes=[],
+                                 title=f"Thử {len(units)} đơn vị")
+    figures["open"] = time.perf_counter() - start
+    tree = workflow.load_tree(cset, round_)
+    card = round_.scorecards.select_related("unit", "round__criteria_set").first()
+    start = time.perf_counter()
+    saved = 0
+    for node in tree.self_leaves():
+        inputs = demo.sample_inputs(node, rng)
+        if inputs is None:
+            continue
+        try:
+            workflow.save_inputs(scorecard=card, node=node, inputs=inputs, tree=None)
+            saved += 1
+        except Exception:  # noqa: BLE001 - a sample the rule refuses is skipped, as a person would retype it
+            pass
+    figures["self"] = time.perf_counter() - start
+    figures["self_nodes"] = saved
+    second = round_.scorecards.select_related("unit", "round__criteria_set").exclude(pk=card.pk).first()
+    entries = {}
+    for node in tree.self_leaves():
+        inputs = demo.sample_inputs(node, rng)
+        try:
+            workflow.compute_self_points(node, inputs or {})
+        except Exception:  # noqa: BLE001
+            continue
+        entries[node.code] = {"inputs": inputs, "explanation": "Đã thực hiện."}
+    start = time.perf_counter()
+    assert workflow.save_self_assessment(scorecard=second, entries=entries).ok
+    figures["form"] = time.perf_counter() - start
+    figures["form_nodes"] = len(entries)
+    workflow.advance_round(round_=round_, status=RoundStatus.APPRAISAL_1, by=coordinator)
+    round_.refresh_from_db()
+    rows = appraisal_rows(round_, tree, rng)
+    start = time.perf_counter()
+    result = workflow.apply_appraisal_pass(round_=round_, pass_no=1, rows=rows, by=coordinator)
+    figures["pass"] = time.perf_counter() - start
+    assert result.ok, result.errors[:3]
+    figures["pass_rows"] = result.changed
+    start = time.perf_counter()
+    workflow.compute(round_=round_, by=coordinator)
+    figures["compute"] = time.perf_counter() - start
+    return round_, figures
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", "--no-plans", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    criteria.load_shipped_sets()
+    cset = CriteriaSet.objects.get(slug="2025-cap-xa", version=1)
+    communes = synthetic_communes(SIZE)
+    coordinator = User.objects.get(username="dieuphoi")
+    rng = random.Random(2025)
+    client = Client()
+    client.force_login(coordinator)
+
+    small, _ = run_round(cset, communes[:150], coordinator, rng)
+    q_small = ranking_queries(client, small.pk)
+    full, figures = run_round(cset, communes, coordinator, rng)
+    q_full = ranking_queries(client, full.pk)
+    assert NodeScore.objects.filter(scorecard__round=full).count() >= figures["pass_rows"]
+    leaves = len(workflow.load_tree(cset).leaves())
+    print(f"units: {SIZE}; criteria set {cset.slug}: {cset.nodes.count()} nodes, {leaves} scorable")
+    print(f"open the round: {figures['open']:.2f} s")
+    print(f"one unit's full self-assessment ({figures['self_nodes']} nodes saved one by one): {figures['self']:.2f} s")
+    print(f"one unit's full self-assessment as one form ({figures['form_nodes']} nodes at once): {figures['form']:.2f} s")
+    print(f"appraisal pass over all units ({figures['pass_rows']} scores, audited): {figures['pass']:.2f} s")
+    print(f"compute and rank the round: {figures['compute']:.2f} s")
+    print(f"ranking page SQL queries: {q_small} at 150 units, {q_full} at {SIZE} units")
+    print(f"self-assessment {figures['self']:.2f} s node by node, {figures['form']:.2f} s as one form; appraisal pass {figures['pass']:.2f} s; "
+          f"compute+rank {figures['compute']:.2f} s; ranking queries {q_small}→{q_full}")
+
+
+if __name__ == "__main__":
+    main()

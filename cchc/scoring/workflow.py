@@ -1,0 +1,1015 @@
+"""The round of a PAR Index assessment, step by step: open, fill, prove, submit, appraise, survey, publish.
+
+Views, management commands, the API and tests all call these functions; nothing else writes
+scorecards and node scores. Each function checks the round's stage, its deadlines and — where a
+person acts — the policy, and refuses with a Vietnamese message (`ValidationError`, or
+`PermissionDenied` for a right the person lacks) leaving the data unchanged. Once a round is
+published every change is refused.
+
+Every change is audited: single saves through django-auditlog (with the acting person), bulk steps
+(opening a round, a whole appraisal pass, survey imports) with one log entry per changed row written
+in bulk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from auditlog.context import auditlog_value
+from auditlog.context import set_actor as _auditlog_set_actor
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cchc import policy
+from cchc.documents.tables import TableError, read_table
+from cchc.orgs.models import Membership, Role, Unit
+
+from .models import (
+    AppraiserAssignment,
+    CriteriaSet,
+    Node,
+    NodeEvidence,
+    NodeScore,
+    NodeSource,
+    Round,
+    RoundStatus,
+    Scorecard,
+    ScorecardStatus,
+)
+
+EVIDENCE_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png", ".zip")
+TWO = Decimal("0.01")
+SOURCE_WORDS = {
+    NodeSource.APPRAISAL: "do Hội đồng thẩm định chấm",
+    NodeSource.CENTRAL: "được đánh giá tập trung",
+    NodeSource.SURVEY: "lấy từ điều tra xã hội học",
+    NodeSource.SIPAS: "lấy từ khảo sát SIPAS",
+}
+
+
+@contextlib.contextmanager
+def set_actor(actor):
+    """Audit the changes inside with this actor, then give the surrounding context back.
+
+    auditlog's own `set_actor` does not restore an outer context (the request middleware's): nested
+    inside it, the outer signal receiver would stay connected for good. A request by the same person
+    keeps the middleware's context as it is.
+    """
+    try:
+        previous = auditlog_value.get()
+    except LookupError:
+        previous = None
+    if previous is not None and previous.get("actor") == actor and actor is not None:
+        yield
+        return
+    with _auditlog_set_actor(actor):
+        yield
+    if previous is not None:
+        auditlog_value.set(previous)
+
+
+# --- the tree of a set ---------------------------------------------------------------------------
+
+
+@dataclass
+class Tree:
+    """The nodes of a set in order, with children and the round's exclusions, loaded in one query."""
+
+    nodes: list[Node]
+    children: dict[int | None, list[Node]]
+    by_id: dict[int, Node]
+    by_code: dict[str, Node]
+    excluded: set[int] = field(default_factory=set)  # excluded nodes and everything below them
+
+    def is_leaf(self, node: Node) -> bool:
+        return not self.children.get(node.pk)
+
+    def leaves(self) -> list[Node]:
+        return [n for n in self.nodes if self.is_leaf(n) and n.pk not in self.excluded]
+
+    def self_leaves(self) -> list[Node]:
+        """The nodes a unit fills: self-assessed leaves in force in the round."""
+        return [n for n in self.leaves() if n.source == NodeSource.SELF]
+
+    def area_code(self, node: Node) -> str:
+        return node.code.split(".")[0]
+
+    def ancestors(self, node: Node) -> list[Node]:
+        found = []
+        while node.parent_id:
+            node = self.by_id[node.parent_id]
+            found.append(node)
+        return found
+
+
+def load_tree(criteria_set: CriteriaSet, round_: Round | None = None, *, full: bool = True) -> Tree:
+    """`full=False` leaves out the long texts (guidance, required evidence) the checks do not need."""
+    query = Node.objects.filter(criteria_set=criteria_set).order_by("position", "pk")
+    if not full:
+        query = query.defer("guidance", "evidence")
+    nodes = list(query)
+    children: dict[int | None, list[Node]] = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+    tree = Tree(nodes, dict(children), {n.pk: n for n in nodes}, {n.code: n for n in nodes})
+    if round_ is not None and round_.pk:
+        direct = set(round_.excluded_nodes.values_list("pk", flat=True))
+        for node in nodes:
+            if node.pk in direct or any(a.pk in direct for a in tree.ancestors(node)):
+                tree.excluded.add(node.pk)
+    return tree
+
+
+# --- guards ----------------------------------------------------------------------------------------
+
+
+def _fmt(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _fresh_round(scorecard: Scorecard) -> Round:
+    """The round's stage as it is now in the database (the caller's copy may be stale)."""
+    scorecard.round.refresh_from_db(fields=["status", "published_at", "decision", "self_deadline",
+                                            "appraisal_1_deadline", "appraisal_2_deadline"])
+    return scorecard.round
+
+
+def ensure_not_published(round_: Round) -> None:
+    if round_.status == RoundStatus.PUBLISHED:
+        when = timezone.localtime(round_.published_at).strftime("%d/%m/%Y") if round_.published_at else ""
+        decision = f" theo {round_.decision}" if round_.decision else ""
+        raise ValidationError(
+            f"Kết quả kỳ đánh giá đã được công bố{decision}{' ngày ' + when if when else ''}; "
+            "mọi số liệu đã khóa, không sửa được."
+        )
+
+
+def _self_window_open(round_: Round, now: datetime.datetime) -> None:
+    ensure_not_published(round_)
+    if round_.status != RoundStatus.SELF_ASSESSMENT:
+        raise ValidationError(
+            f"Kỳ đánh giá đang ở giai đoạn “{round_.get_status_display()}”: không còn nhận tự đánh giá."
+        )
+    if round_.self_deadline and now > round_.self_deadline:
+        raise ValidationError(f"Đã hết hạn tự đánh giá ({_fmt(round_.self_deadline)}); số liệu không được sửa nữa.")
+
+
+def _evidence_window_open(scorecard: Scorecard, now: datetime.datetime) -> None:
+    """Evidence is added while the unit self-assesses, or after the appraisers return the scorecard."""
+    round_ = scorecard.round
+    ensure_not_published(round_)
+    if scorecard.status == ScorecardStatus.RETURNED:
+        if round_.status not in (RoundStatus.APPRAISAL_1, RoundStatus.APPRAISAL_2, RoundStatus.SELF_ASSESSMENT):
+            raise ValidationError("Kỳ đánh giá đã kết thúc thẩm định; không bổ sung tài liệu được nữa.")
+        deadline = round_.appraisal_2_deadline or round_.appraisal_1_deadline
+        if deadline and now > deadline:
+            raise ValidationError(f"Đã hết hạn bổ sung tài liệu kiểm chứng ({_fmt(deadline)}).")
+        return
+    if scorecard.status != ScorecardStatus.OPEN:
+        raise ValidationError("Phiếu đã gửi thẩm định; chỉ bổ sung được khi Hội đồng trả lại phiếu.")
+    _self_window_open(round_, now)
+
+
+def _node_of_round(scorecard: Scorecard, node: Node) -> None:
+    if node.criteria_set_id != scorecard.round.criteria_set_id:
+        raise ValidationError(f"Tiêu chí {node.code} không thuộc bộ tiêu chí của kỳ đánh giá này.")
+
+
+def _audit_bulk(objects: list, changes: list[dict], actor, action=LogEntry.Action.UPDATE) -> None:
+    """One audit entry per changed row, written in bulk (bulk saves bypass auditlog's signals)."""
+    if not objects:
+        return
+    content_type = ContentType.objects.get_for_model(type(objects[0]))
+    now = timezone.now()
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type, object_pk=str(obj.pk), object_id=obj.pk, object_repr=repr_[:200],
+                action=action, changes=change, actor=actor if getattr(actor, "pk", None) else None, timestamp=now,
+            )
+            for obj, (repr_, change) in zip(objects, changes, strict=True)
+        ],
+        batch_size=2000,
+    )
+
+
+# --- opening a round -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_round(
+    *,
+    criteria_set: CriteriaSet,
+    units: list[Unit],
+    title: str = "",
+    year: int | None = None,
+    self_deadline: datetime.datetime | None = None,
+    appraisal_1_deadline: datetime.datetime | None = None,
+    appraisal_2_deadline: datetime.datetime | None = None,
+    excluded_nodes: list[Node] | None = None,
+    unranked: list[Unit] | None = None,
+    by=None,
+) -> Round:
+    """Open a round of this set for these units: one scorecard per unit, self-assessment begins.
+
+    Node scores are created when a unit (or an appraiser) first writes one, so opening a round for
+    3,500 units writes 3,500 rows, not 280,000.
+    """
+    if by is not None and not policy.can_manage_scoring(by):
+        raise PermissionDenied("Chỉ cán bộ điều phối được mở kỳ đánh giá.")
+    units = list({u.pk: u for u in units}.values())
+    if not units:
+        raise ValidationError("Chưa chọn đơn vị nào.")
+    deadlines = [d for d in (self_deadline, appraisal_1_deadline, appraisal_2_deadline) if d]
+    if deadlines != sorted(deadlines):
+        raise ValidationError("Các hạn phải theo thứ tự: tự đánh giá, thẩm định đợt 1, thẩm định đợt 2.")
+    if excluded_nodes is None and (year or criteria_set.year) == criteria_set.year:
+        # The set's own exclusions for its year (commune 5.2 in 2025, BC 36/BC-HĐTĐ fn 4).
+        codes = list(getattr(criteria_set, "default_exclusions", None) or [])
+        excluded_nodes = list(Node.objects.filter(criteria_set=criteria_set, code__in=codes))
+    excluded_nodes = list(excluded_nodes or [])
+    for node in excluded_nodes:
+        if node.criteria_set_id != criteria_set.pk:
+            raise ValidationError(f"Tiêu chí {node.code} không thuộc bộ tiêu chí đã chọn.")
+    round_ = Round(
+        title=title or f"Chỉ số CCHC năm {year or criteria_set.year} — {criteria_set.get_unit_type_display()}",
+        year=year or criteria_set.year,
+        criteria_set=criteria_set,
+        status=RoundStatus.SELF_ASSESSMENT,
+        self_deadline=self_deadline,
+        appraisal_1_deadline=appraisal_1_deadline,
+        appraisal_2_deadline=appraisal_2_deadline,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    round_.full_clean()
+    with set_actor(by):
+        round_.save()
+        if excluded_nodes:
+            round_.excluded_nodes.set(excluded_nodes)
+    unranked_ids = {u.pk for u in unranked or []}
+    cards = Scorecard.objects.bulk_create(
+        [Scorecard(round=round_, unit=u, ranked=u.pk not in unranked_ids) for u in units], batch_size=1000
+    )
+    if cards and cards[0].pk is None:  # backends that do not return ids from bulk inserts
+        cards = list(round_.scorecards.all())
+    _audit_bulk(cards, [("Phiếu chấm điểm mở", {"status": [None, ScorecardStatus.OPEN]})] * len(cards),
+                by, LogEntry.Action.CREATE)
+    return round_
+
+
+STAGES = [
+    RoundStatus.DRAFT, RoundStatus.SELF_ASSESSMENT, RoundStatus.APPRAISAL_1, RoundStatus.APPRAISAL_2,
+    RoundStatus.COMPUTED, RoundStatus.PUBLISHED,
+]
+
+
+@transaction.atomic
+def advance_round(*, round_: Round, status: str, by=None) -> Round:
+    """Move the round to a later stage (self-assessment → appraisal 1 → appraisal 2 → computed)."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    ensure_not_published(round_)
+    if by is not None and not policy.can_manage_scoring(by):
+        raise PermissionDenied("Chỉ cán bộ điều phối được chuyển giai đoạn kỳ đánh giá.")
+    if status == RoundStatus.PUBLISHED:
+        raise ValidationError("Công bố kết quả bằng chức năng “Công bố” (cần số quyết định).")
+    if status not in STAGES or STAGES.index(status) <= STAGES.index(round_.status):
+        raise ValidationError("Chỉ chuyển được sang giai đoạn sau giai đoạn hiện tại.")
+    if status == RoundStatus.COMPUTED:
+        return compute(round_=round_, by=by)
+    round_.status = status
+    with set_actor(by):
+        round_.save(update_fields=["status", "updated_at"])
+    return round_
+
+
+# --- self-assessment -------------------------------------------------------------------------------
+
+
+def _check_fillable(scorecard: Scorecard, node: Node, tree: Tree, applicable: bool) -> None:
+    _node_of_round(scorecard, node)
+    if node.pk in tree.excluded:
+        raise ValidationError(f"Tiêu chí {node.code} không đánh giá trong kỳ này.")
+    if node.source != NodeSource.SELF:
+        raise ValidationError(
+            f"Tiêu chí {node.code} {SOURCE_WORDS.get(node.source, 'không do đơn vị chấm')}; đơn vị không tự chấm được."
+        )
+    if not applicable:
+        if not node.na_allowed:
+            raise ValidationError(f"Tiêu chí {node.code} không được khai báo “không áp dụng”.")
+        return
+    if not tree.is_leaf(node):
+        raise ValidationError(f"Điểm tiêu chí {node.code} là tổng điểm các tiêu chí thành phần; hãy nhập ở từng thành phần.")
+
+
+def _scorecard_open_for_unit(scorecard: Scorecard) -> None:
+    if scorecard.status not in (ScorecardStatus.OPEN,):
+        raise ValidationError(
+            f"Phiếu đang ở trạng thái “{scorecard.get_status_display()}”: không sửa được số liệu tự đánh giá."
+        )
+
+
+def compute_self_points(node: Node, inputs: dict) -> tuple[dict, Decimal]:
+    """Validate a unit's raw inputs with the rule engine and compute the node's points."""
+    from . import rules
+
+    cleaned = rules.validate_inputs(node, inputs)
+    points = rules.node_points(node, inputs)
+    # Stored as the Vietnamese text that parses back to the same number ("193.457", "82,78").
+    stored = {k: rules.format_number(v) if isinstance(v, Decimal) else v for k, v in cleaned.items()}
+    return stored, points
+
+
+@transaction.atomic
+def save_inputs(
+    *,
+    scorecard: Scorecard,
+    node: Node,
+    inputs: dict,
+    explanation: str = "",
+    applicable: bool = True,
+    by=None,
+    now: datetime.datetime | None = None,
+    tree: Tree | None = None,
+    refresh: bool = True,
+) -> NodeScore:
+    """A unit's raw figures for one node: validated, scored by the rule, saved with the explanation."""
+    now = _now(now)
+    if by is not None and not policy.can_fill_scorecard(by, scorecard):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
+    _fresh_round(scorecard)
+    scorecard.refresh_from_db(fields=["status"])
+    _self_window_open(scorecard.round, now)
+    _scorecard_open_for_unit(scorecard)
+    tree = tree or load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+    if applicable and not tree.is_leaf(node) and node.na_allowed:
+        # Taking back a "không áp dụng" on a whole tiêu chí: its components are scored again.
+        _check_fillable(scorecard, node, tree, applicable=False)
+        score = NodeScore.objects.filter(scorecard=scorecard, node=node).first()
+        if score is not None and not score.applicable:
+            score.applicable = True
+            with set_actor(by):
+                score.save()
+            if refresh:
+                refresh_self_total(scorecard, tree)
+        return score
+    _check_fillable(scorecard, node, tree, applicable)
+    if applicable:
+        cleaned, points = compute_self_points(node, inputs)
+    else:
+        cleaned, points = {}, None
+    score = NodeScore.objects.select_for_update().filter(scorecard=scorecard, node=node).first()
+    if score is None:
+        score = NodeScore(scorecard=scorecard, node=node)
+    score.applicable = applicable
+    score.inputs = cleaned
+    score.self_points = points
+    score.explanation = (explanation or "").strip()
+    score.set_version = scorecard.round.criteria_set.version
+    with set_actor(by):
+        score.save()
+    if refresh:
+        refresh_self_total(scorecard, tree)
+    return score
+
+
+@transaction.atomic
+def save_self_assessment(
+    *, scorecard: Scorecard, entries: dict[str, dict], by=None, now: datetime.datetime | None = None
+) -> BulkResult:
+    """A unit's whole self-assessment at once: {node code: {"inputs": {...}, "explanation": "…",
+    "applicable": True}}. Every entry is checked first; one bad entry and nothing is saved."""
+    now = _now(now)
+    if by is not None and not policy.can_fill_scorecard(by, scorecard):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
+    _fresh_round(scorecard)
+    scorecard.refresh_from_db(fields=["status"])
+    _self_window_open(scorecard.round, now)
+    _scorecard_open_for_unit(scorecard)
+    tree = load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+    result = BulkResult()
+    ready = []
+    for number, (code, entry) in enumerate(entries.items(), start=1):
+        node = tree.by_code.get(code)
+        if node is None:
+            result.errors.append(RowError(number, f"Không có tiêu chí “{code}” trong bộ tiêu chí."))
+            continue
+        applicable = entry.get("applicable", True)
+        try:
+            _check_fillable(scorecard, node, tree, applicable)
+            cleaned, points = compute_self_points(node, entry.get("inputs") or {}) if applicable else ({}, None)
+        except ValidationError as exc:
+            result.errors.append(RowError(number, f"Tiêu chí {code}: " + " ".join(exc.messages)))
+            continue
+        ready.append((node, applicable, cleaned, points, (entry.get("explanation") or "").strip()))
+    if result.errors:
+        return result
+    existing = {s.node_id: s for s in NodeScore.objects.select_for_update().filter(scorecard=scorecard)}
+    version = scorecard.round.criteria_set.version
+    with set_actor(by):
+        for node, applicable, cleaned, points, explanation in ready:
+            score = existing.get(node.pk) or NodeScore(scorecard=scorecard, node=node)
+            score.applicable, score.inputs, score.self_points = applicable, cleaned, points
+            score.explanation, score.set_version = explanation, version
+            score.save()
+    refresh_self_total(scorecard, tree)
+    result.changed = len(ready)
+    return result
+
+
+def refresh_self_total(scorecard: Scorecard, tree: Tree | None = None) -> None:
+    """Keep the scorecard's cached self-assessed total in step (results are computed apart)."""
+    from . import results
+
+    results.compute_scorecard(scorecard)
+
+
+def add_evidence(
+    *,
+    scorecard: Scorecard,
+    node: Node,
+    document_number: str = "",
+    document_date: datetime.date | None = None,
+    file=None,
+    link: str = "",
+    note: str = "",
+    by=None,
+    now: datetime.datetime | None = None,
+) -> NodeEvidence:
+    """Tài liệu kiểm chứng for one node: a document number and date, a file, or a link."""
+    now = _now(now)
+    if by is not None and not policy.can_fill_scorecard(by, scorecard):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được bổ sung tài liệu kiểm chứng.")
+    _fresh_round(scorecard)
+    scorecard.refresh_from_db(fields=["status"])
+    _evidence_window_open(scorecard, now)
+    tree = load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+    _check_fillable(scorecard, node, tree, applicable=True)
+    document_number, link, note = (document_number or "").strip(), (link or "").strip(), (note or "").strip()
+    if not (document_number or file or link):
+        raise ValidationError("Tài liệu kiểm chứng cần có số, ký hiệu văn bản, tệp đính kèm hoặc đường dẫn.")
+    if file is not None:
+        check_evidence_file(file)
+    with transaction.atomic(), set_actor(by):
+        score, _ = NodeScore.objects.get_or_create(
+            scorecard=scorecard, node=node, defaults={"set_version": scorecard.round.criteria_set.version}
+        )
+        evidence = NodeEvidence(
+            node_score=score, document_number=document_number, document_date=document_date, link=link, note=note,
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        )
+        if file is not None:
+            evidence.file = file
+        evidence.full_clean(exclude=["file"])
+        evidence.save()
+    return evidence
+
+
+def check_evidence_file(file) -> None:
+    name = getattr(file, "name", "") or ""
+    if not name.lower().endswith(EVIDENCE_EXTENSIONS):
+        raise ValidationError(
+            "Loại tệp không được nhận. Hãy tải lên PDF, Word, Excel, ảnh (JPG, PNG) hoặc tệp nén ZIP."
+        )
+    size = getattr(file, "size", 0) or 0
+    if size == 0:
+        raise ValidationError("Tệp rỗng.")
+    limit = settings.UPLOAD_MAX_BYTES
+    if size > limit:
+        raise ValidationError(f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB).")
+
+
+def remove_evidence(*, evidence: NodeEvidence, by=None, now: datetime.datetime | None = None) -> None:
+    scorecard = evidence.node_score.scorecard
+    if by is not None and not policy.can_fill_scorecard(by, scorecard):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được sửa tài liệu kiểm chứng.")
+    _fresh_round(scorecard)
+    _evidence_window_open(scorecard, _now(now))
+    with set_actor(by):
+        evidence.delete()
+
+
+def missing_for_submission(scorecard: Scorecard, tree: Tree | None = None) -> tuple[list[Node], list[Node]]:
+    """(nodes not yet scored, nodes scored above 0 without any evidence) among the unit's nodes."""
+    tree = tree or load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+    scores = {
+        s.node_id: s
+        for s in NodeScore.objects.filter(scorecard=scorecard).only("node_id", "applicable", "self_points")
+    }
+    with_evidence = set(
+        NodeEvidence.objects.filter(node_score__scorecard=scorecard).values_list("node_score__node_id", flat=True)
+    )
+    not_applicable = {nid for nid, s in scores.items() if not s.applicable}
+    unscored, unproven = [], []
+    for node in tree.self_leaves():
+        if node.pk in not_applicable or any(a.pk in not_applicable for a in tree.ancestors(node)):
+            continue
+        score = scores.get(node.pk)
+        if score is None or score.self_points is None:
+            unscored.append(node)
+        elif score.self_points > 0 and node.pk not in with_evidence:
+            unproven.append(node)
+    return unscored, unproven
+
+
+@transaction.atomic
+def submit_scorecard(*, scorecard: Scorecard, by=None, now: datetime.datetime | None = None) -> Scorecard:
+    """Send the self-assessment for appraisal: every node scored, every point claimed proven."""
+    now = _now(now)
+    scorecard = Scorecard.objects.select_for_update().select_related("round__criteria_set", "unit").get(pk=scorecard.pk)
+    if by is not None and not policy.can_fill_scorecard(by, scorecard):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được gửi phiếu tự đánh giá.")
+    if scorecard.status in (ScorecardStatus.SUBMITTED, ScorecardStatus.APPRAISED):
+        raise ValidationError("Phiếu đã được gửi thẩm định trước đó.")
+    _evidence_window_open(scorecard, now)
+    unscored, unproven = missing_for_submission(scorecard)
+    problems = []
+    if unscored:
+        problems.append("Chưa chấm điểm: " + ", ".join(n.code for n in unscored) + ".")
+    if unproven:
+        problems.append("Chưa có tài liệu kiểm chứng: " + ", ".join(n.code for n in unproven) + ".")
+    if problems:
+        raise ValidationError("Chưa gửi được phiếu. " + " ".join(problems))
+    scorecard.status = ScorecardStatus.SUBMITTED
+    scorecard.submitted_at = now
+    with set_actor(by):
+        scorecard.save(update_fields=["status", "submitted_at", "updated_at"])
+    return scorecard
+
+
+# --- appraisal -------------------------------------------------------------------------------------
+
+
+def _appraisal_window_open(round_: Round, pass_no: int, now: datetime.datetime) -> None:
+    ensure_not_published(round_)
+    if pass_no not in (1, 2):
+        raise ValidationError("Đợt thẩm định phải là 1 hoặc 2.")
+    expected = RoundStatus.APPRAISAL_1 if pass_no == 1 else RoundStatus.APPRAISAL_2
+    if round_.status != expected:
+        raise ValidationError(
+            f"Kỳ đánh giá đang ở giai đoạn “{round_.get_status_display()}”, chưa/không còn thẩm định đợt {pass_no}."
+        )
+    deadline = round_.appraisal_1_deadline if pass_no == 1 else round_.appraisal_2_deadline
+    if deadline and now > deadline:
+        raise ValidationError(f"Đã hết hạn thẩm định đợt {pass_no} ({_fmt(deadline)}).")
+
+
+def _appraised_value(node: Node, tree: Tree, points, inputs) -> tuple[Decimal, dict | None]:
+    if node.source in (NodeSource.SURVEY, NodeSource.SIPAS):
+        raise ValidationError(f"Tiêu chí {node.code} lấy điểm từ khảo sát; hãy nhập ở phần khảo sát.")
+    if node.pk in tree.excluded:
+        raise ValidationError(f"Tiêu chí {node.code} không đánh giá trong kỳ này.")
+    if not tree.is_leaf(node):
+        raise ValidationError(f"Điểm tiêu chí {node.code} là tổng điểm các tiêu chí thành phần; hãy chấm ở từng thành phần.")
+    if inputs:
+        cleaned, value = compute_self_points(node, inputs)
+        return value, cleaned
+    if points is None or str(points).strip() == "":
+        raise ValidationError(f"Chưa nhập điểm thẩm định tiêu chí {node.code}.")
+    from . import rules
+
+    value = rules.check_points(node, points)
+    return value.quantize(TWO), None
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _check_reason(node: Node, self_points: Decimal | None, applicable: bool, value: Decimal, reason: str) -> None:
+    if node.source == NodeSource.SELF and applicable and (self_points or Decimal(0)) != value and not reason:
+        shown = _num(self_points) if self_points is not None else "chưa chấm"
+        raise ValidationError(
+            f"Tiêu chí {node.code}: điểm thẩm định {_num(value)} khác điểm tự chấm ({shown}) — hãy ghi lý do."
+        )
+
+
+def _check_deduction(node: Node, applied: bool, waived: bool) -> None:
+    if (applied or waived) and not node.deduction:
+        raise ValidationError(f"Tiêu chí {node.code} không có quy định trừ điểm.")
+    if waived and not node.deduction.get("waivable", False):
+        raise ValidationError(f"Tiêu chí {node.code} không được miễn trừ điểm.")
+
+
+@transaction.atomic
+def appraise(
+    *,
+    scorecard: Scorecard,
+    node: Node,
+    pass_no: int,
+    points=None,
+    inputs: dict | None = None,
+    reason: str = "",
+    deduction: bool = False,
+    waived: bool = False,
+    by=None,
+    expected_updated_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> NodeScore:
+    """An appraiser's score for one node in one pass, with the reason when it differs from the self-score.
+
+    `expected_updated_at` is the node score's `updated_at` the appraiser saw: if someone saved the
+    node since, the save is refused instead of silently overwriting their work.
+    """
+    now = _now(now)
+    round_ = _fresh_round(scorecard)
+    _appraisal_window_open(round_, pass_no, now)
+    _node_of_round(scorecard, node)
+    if by is not None and not policy.can_appraise_node(by, round_, node):
+        raise PermissionDenied(f"Bạn không được phân công thẩm định lĩnh vực {node.code.split('.')[0]}.")
+    tree = load_tree(round_.criteria_set, round_, full=False)
+    value, cleaned = _appraised_value(node, tree, points, inputs)
+    reason = (reason or "").strip()
+    score = NodeScore.objects.select_for_update().filter(scorecard=scorecard, node=node).first()
+    if score is None:
+        if expected_updated_at is not None:
+            raise ValidationError(f"Điểm tiêu chí {node.code} vừa thay đổi; hãy tải lại trang trước khi lưu.")
+        score = NodeScore(scorecard=scorecard, node=node, set_version=round_.criteria_set.version)
+    elif expected_updated_at is not None and score.updated_at != expected_updated_at:
+        raise ValidationError(
+            f"Điểm tiêu chí {node.code} vừa được người khác sửa lúc {_fmt(score.updated_at)}; "
+            "hãy tải lại trang để xem điểm mới rồi mới lưu."
+        )
+    _check_reason(node, score.self_points, score.applicable, value, reason)
+    _check_deduction(node, deduction, waived)
+    setattr(score, f"appraised_points_{pass_no}", value)
+    setattr(score, f"reason_{pass_no}", reason)
+    setattr(score, f"appraiser_{pass_no}", by if getattr(by, "pk", None) else None)
+    if cleaned is not None and node.source != NodeSource.SELF:
+        score.inputs = cleaned
+    score.deduction_applied = deduction
+    score.deduction_waived = waived
+    with set_actor(by):
+        score.save()
+    from . import results
+
+    results.compute_scorecard(scorecard)
+    return score
+
+
+@transaction.atomic
+def return_for_evidence(*, scorecard: Scorecard, note: str, by=None, now: datetime.datetime | None = None) -> Scorecard:
+    """The appraisers send a submitted scorecard back for more evidence (before pass 2)."""
+    now = _now(now)
+    scorecard = Scorecard.objects.select_for_update().select_related("round", "unit").get(pk=scorecard.pk)
+    round_ = scorecard.round
+    ensure_not_published(round_)
+    if by is not None and not policy.can_appraise(by, round_):
+        raise PermissionDenied("Bạn không được phân công thẩm định kỳ đánh giá này.")
+    if round_.status not in (RoundStatus.APPRAISAL_1, RoundStatus.APPRAISAL_2):
+        raise ValidationError("Chỉ trả lại phiếu trong thời gian thẩm định.")
+    if scorecard.status != ScorecardStatus.SUBMITTED:
+        raise ValidationError("Chỉ trả lại được phiếu đã gửi thẩm định.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Hãy ghi nội dung cần bổ sung.")
+    scorecard.status = ScorecardStatus.RETURNED
+    with set_actor(by):
+        scorecard.save(update_fields=["status", "updated_at"])
+    _notify_unit(scorecard, f"Phiếu Chỉ số CCHC “{round_.title}” được trả lại để bổ sung tài liệu kiểm chứng: {note}"[:500])
+    return scorecard
+
+
+def _notify_unit(scorecard: Scorecard, text: str) -> None:
+    from django.urls import reverse
+
+    from cchc.plans.models import Notification
+
+    people = Membership.objects.filter(unit=scorecard.unit, role__in=[Role.LEADER, Role.OFFICER]).values_list(
+        "user_id", flat=True
+    )
+    link = reverse("scoring:scorecard", args=[scorecard.pk])
+    Notification.objects.bulk_create([Notification(user_id=uid, text=text, link=link) for uid in set(people)])
+
+
+@dataclass
+class RowError:
+    row: int  # spreadsheet row number (the header is row 1)
+    message: str
+
+    def __str__(self) -> str:
+        return f"Dòng {self.row}: {self.message}"
+
+
+@dataclass
+class BulkResult:
+    changed: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+APPRAISAL_COLUMNS = ["Mã đơn vị", "Mã tiêu chí", "Điểm thẩm định", "Lý do"]
+
+
+def appraisal_rows_from_table(data: bytes, filename: str) -> list[dict]:
+    """An appraisal pass as a spreadsheet: unit code, node code, points, reason."""
+    try:
+        table = read_table(data, filename)
+    except TableError as exc:
+        raise ValidationError(str(exc)) from exc
+    if table and not set(APPRAISAL_COLUMNS[:3]) <= set(table[0]):
+        raise ValidationError("Bảng thiếu cột: " + ", ".join(c for c in APPRAISAL_COLUMNS[:3] if c not in table[0]) + ".")
+    return [
+        {"unit": r.get("Mã đơn vị", ""), "node": r.get("Mã tiêu chí", ""), "points": r.get("Điểm thẩm định", ""),
+         "reason": r.get("Lý do", "")}
+        for r in table
+    ]
+
+
+@transaction.atomic
+def apply_appraisal_pass(
+    *, round_: Round, pass_no: int, rows: list[dict], by=None, now: datetime.datetime | None = None
+) -> BulkResult:
+    """A whole appraisal pass at once (`unit` code, `node` code, `points`, `reason`): all or nothing.
+
+    Same checks as `appraise` on each row; any error leaves everything unchanged.
+    """
+    now = _now(now)
+    round_.refresh_from_db(fields=["status", "published_at", "decision", "appraisal_1_deadline", "appraisal_2_deadline"])
+    _appraisal_window_open(round_, pass_no, now)
+    tree = load_tree(round_.criteria_set, round_, full=False)
+    cards = {c.unit.code: c for c in round_.scorecards.select_related("unit")}
+    existing = {
+        (s.scorecard_id, s.node_id): s
+        for s in NodeScore.objects.filter(scorecard__round=round_).only(
+            "id", "scorecard_id", "node_id", "self_points", "applicable",
+            f"appraised_points_{pass_no}", f"reason_{pass_no}", f"appraiser_{pass_no}_id",
+        )
+    }
+    areas = policy.appraiser_area_codes(by, round_) if by is not None else None
+    result = BulkResult()
+    new_rows, updates = [], []
+    audit: dict[int, dict] = defaultdict(dict)
+    seen = set()
+    reason_field = f"reason_{pass_no}"
+    points_field = f"appraised_points_{pass_no}"
+    for number, row in enumerate(rows, start=2):
+        card = cards.get(str(row.get("unit", "")).strip())
+        node = tree.by_code.get(str(row.get("node", "")).strip())
+        if card is None:
+            result.errors.append(RowError(number, f"Đơn vị “{row.get('unit', '')}” không có trong kỳ đánh giá."))
+            continue
+        if node is None:
+            result.errors.append(RowError(number, f"Không có tiêu chí “{row.get('node', '')}” trong bộ tiêu chí."))
+            continue
+        if (card.pk, node.pk) in seen:
+            result.errors.append(RowError(number, f"Tiêu chí {node.code} của {card.unit.display_name} bị lặp."))
+            continue
+        seen.add((card.pk, node.pk))
+        if areas is not None and tree.area_code(node) not in areas:
+            result.errors.append(RowError(number, f"Bạn không được phân công thẩm định lĩnh vực {tree.area_code(node)}."))
+            continue
+        reason = str(row.get("reason", "") or "").strip()
+        score = existing.get((card.pk, node.pk))
+        try:
+            value, _ = _appraised_value(node, tree, row.get("points"), None)
+            _check_reason(node, score.self_points if score else None, score.applicable if score else True, value, reason)
+        except ValidationError as exc:
+            result.errors.append(RowError(number, " ".join(exc.messages)))
+            continue
+        before = getattr(score, points_field) if score else None
+        old_reason = getattr(score, reason_field) if score else ""
+        if score is not None and before == value and old_reason == reason:
+            continue
+        if score is not None:
+            updates.append((score.pk, value, reason))
+        else:
+            new_rows.append((card.pk, node.pk, value, reason))
+        audit[card.pk][f"{node.code}: điểm thẩm định đợt {pass_no}"] = [
+            "" if before is None else _num(before), _num(value)]
+        if reason or old_reason:
+            audit[card.pk][f"{node.code}: lý do đợt {pass_no}"] = [old_reason, reason]
+    if result.errors:
+        transaction.set_rollback(True)
+        return result
+    _write_pass(pass_no, new_rows, updates, getattr(by, "pk", None), round_.criteria_set.version)
+    by_pk = {c.pk: c for c in cards.values()}
+    changed = [by_pk[pk] for pk in audit]
+    _audit_bulk(changed, [(f"{c.unit.name} — {round_.title}", audit[c.pk]) for c in changed], by)
+    result.changed = len(new_rows) + len(updates)
+    return result
+
+
+def _write_pass(pass_no: int, new_rows: list[tuple], updates: list[tuple], actor_id, version: int) -> None:
+    """Write a pass's scores with plain multi-row statements (the ORM's bulk paths are 10× slower here).
+
+    Values go through each field's own `get_db_prep_save`, as the ORM would, so every backend gets
+    what it expects (Decimals, JSON, aware datetimes).
+    """
+    meta = NodeScore._meta
+    quote = connection.ops.quote_name
+    column = {f.name: f.column for f in meta.concrete_fields}
+    prep = {name: meta.get_field(name) for name in column}
+    now = timezone.now()
+    stamp = prep["updated_at"].get_db_prep_save(now, connection)
+    empty = prep["inputs"].get_db_prep_save({}, connection)
+    points = prep[f"appraised_points_{pass_no}"]
+    other = 2 if pass_no == 1 else 1
+    insert_fields = [
+        "scorecard", "node", "applicable", "inputs", "explanation", f"appraised_points_{pass_no}", f"reason_{pass_no}",
+        f"appraiser_{pass_no}", f"reason_{other}", "deduction_applied", "deduction_waived", "set_version", "updated_at",
+    ]
+    insert = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values as parameters
+        quote(meta.db_table), ", ".join(quote(column[f]) for f in insert_fields), ", ".join(["%s"] * len(insert_fields))
+    )
+    update = "UPDATE {} SET {} = %s, {} = %s, {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608
+        quote(meta.db_table), quote(column[f"appraised_points_{pass_no}"]), quote(column[f"reason_{pass_no}"]),
+        quote(column[f"appraiser_{pass_no}"]), quote(column["updated_at"]), quote(meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        for i in range(0, len(new_rows), 5000):
+            cursor.executemany(insert, [
+                (card_id, node_id, True, empty, "", points.get_db_prep_save(value, connection), reason, actor_id, "",
+                 False, False, version, stamp)
+                for card_id, node_id, value, reason in new_rows[i:i + 5000]
+            ])
+        for i in range(0, len(updates), 5000):
+            cursor.executemany(update, [
+                (points.get_db_prep_save(value, connection), reason, actor_id, stamp, pk)
+                for pk, value, reason in updates[i:i + 5000]
+            ])
+
+
+# --- surveys ---------------------------------------------------------------------------------------
+
+SURVEY_COLUMNS = ["Mã đơn vị", "Tên đơn vị", "Điểm ĐTXHH", "Điểm SIPAS", "Tỷ lệ khảo sát SIPAS (%)", "Số phiếu SIPAS"]
+
+
+def _opt_number(text: str, what: str, row: int, errors: list[RowError]) -> Decimal | None:
+    from . import rules
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(rules.parse_number(text))
+    except (ValidationError, InvalidOperation, ValueError):
+        errors.append(RowError(row, f"{what} “{text}” không phải là số."))
+        return None
+
+
+@transaction.atomic
+def import_surveys(*, round_: Round, data: bytes, filename: str, by=None) -> BulkResult:
+    """ĐTXHH and SIPAS per unit from a spreadsheet (columns in SURVEY_COLUMNS): all rows or none.
+
+    SIPAS counts only where the unit reached the set's minimum response rate and number of forms;
+    otherwise it is recorded as not evaluated (the rate and forms are kept to show why).
+    """
+    round_.refresh_from_db(fields=["status", "published_at", "decision"])
+    ensure_not_published(round_)
+    if by is not None and not policy.can_manage_scoring(by):
+        raise PermissionDenied("Chỉ cán bộ điều phối được nhập kết quả khảo sát.")
+    result = BulkResult()
+    try:
+        table = read_table(data, filename)
+    except TableError as exc:
+        result.errors.append(RowError(1, str(exc)))
+        return result
+    if not table:
+        result.errors.append(RowError(1, "Tệp không có dòng dữ liệu nào."))
+        return result
+    if "Mã đơn vị" not in table[0]:
+        result.errors.append(RowError(1, "Thiếu cột “Mã đơn vị”."))
+        return result
+    cset = round_.criteria_set
+    cards = {c.unit.code: c for c in round_.scorecards.select_related("unit")}
+    changed, audit, seen = [], [], set()
+    for number, row in enumerate(table, start=2):
+        code = (row.get("Mã đơn vị") or "").strip()
+        card = cards.get(code)
+        if card is None:
+            result.errors.append(RowError(number, f"Đơn vị “{code}” không có trong kỳ đánh giá."))
+            continue
+        if code in seen:
+            result.errors.append(RowError(number, f"Đơn vị “{code}” bị lặp."))
+            continue
+        seen.add(code)
+        errors_before = len(result.errors)
+        survey = _opt_number(row.get("Điểm ĐTXHH", ""), "Điểm ĐTXHH", number, result.errors)
+        sipas = _opt_number(row.get("Điểm SIPAS", ""), "Điểm SIPAS", number, result.errors)
+        rate = _opt_number(row.get("Tỷ lệ khảo sát SIPAS (%)", ""), "Tỷ lệ khảo sát", number, result.errors)
+        forms = _opt_number(row.get("Số phiếu SIPAS", ""), "Số phiếu", number, result.errors)
+        if survey is not None and not (0 <= survey <= cset.survey_max):
+            result.errors.append(RowError(number, f"Điểm ĐTXHH {_num(survey)} phải từ 0 đến {_num(cset.survey_max)}."))
+        if sipas is not None and not (0 <= sipas <= cset.sipas_max):
+            result.errors.append(RowError(number, f"Điểm SIPAS {_num(sipas)} phải từ 0 đến {_num(cset.sipas_max)}."))
+        if rate is not None and not (0 <= rate <= 100):
+            result.errors.append(RowError(number, f"Tỷ lệ khảo sát {_num(rate)} % phải từ 0 đến 100."))
+        if forms is not None and (forms < 0 or forms != forms.to_integral_value()):
+            result.errors.append(RowError(number, f"Số phiếu “{row.get('Số phiếu SIPAS')}” phải là số nguyên không âm."))
+        if sipas is not None and (rate is None or forms is None):
+            result.errors.append(RowError(number, "Có điểm SIPAS thì phải có tỷ lệ khảo sát và số phiếu."))
+        if len(result.errors) > errors_before:
+            continue
+        counted = (
+            sipas is not None and rate is not None and forms is not None
+            and rate >= cset.sipas_min_rate and forms >= cset.sipas_min_forms
+        )
+        if sipas is not None and not counted:
+            result.notes.append(
+                f"{card.unit.display_name}: không đánh giá SIPAS (tỷ lệ {_num(rate)} %, {int(forms)} phiếu; "
+                f"tối thiểu {_num(cset.sipas_min_rate)} % và {cset.sipas_min_forms} phiếu)."
+            )
+        before = [str(card.survey_points), str(card.sipas_points)]
+        card.survey_points = survey
+        card.sipas_points = sipas if counted else None
+        card.sipas_rate = rate
+        card.sipas_forms = int(forms) if forms is not None else None
+        changed.append(card)
+        audit.append((str(card), {"survey_points": [before[0], str(survey)], "sipas_points": [before[1], str(card.sipas_points)]}))
+    if result.errors:
+        return result
+    now = timezone.now()
+    for card in changed:
+        card.updated_at = now
+    Scorecard.objects.bulk_update(changed, ["survey_points", "sipas_points", "sipas_rate", "sipas_forms", "updated_at"], batch_size=1000)
+    _audit_bulk(changed, audit, by)
+    result.changed = len(changed)
+    return result
+
+
+def survey_template_rows(round_: Round) -> list[list]:
+    return [
+        [c.unit.code, c.unit.name, c.survey_points, c.sipas_points, c.sipas_rate, c.sipas_forms]
+        for c in round_.scorecards.select_related("unit").order_by("unit__path")
+    ]
+
+
+# --- results and publication -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def compute(*, round_: Round, by=None) -> Round:
+    """Compute every scorecard's points, index, rank and rating (S1's results engine)."""
+    from . import results
+
+    ensure_not_published(round_)
+    results.compute_round(round_)
+    Scorecard.objects.filter(round=round_, status=ScorecardStatus.SUBMITTED).update(status=ScorecardStatus.APPRAISED)
+    round_.status = RoundStatus.COMPUTED
+    round_.computed_at = timezone.now()
+    with set_actor(by):
+        round_.save(update_fields=["status", "computed_at", "updated_at"])
+    return round_
+
+
+@transaction.atomic
+def publish_round(*, round_: Round, decision: str, by=None) -> Round:
+    """Publish the results under a decision: computed a last time, then frozen for good."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    ensure_not_published(round_)
+    if by is not None and not policy.can_manage_scoring(by):
+        raise PermissionDenied("Chỉ cán bộ điều phối được công bố kết quả.")
+    decision = (decision or "").strip()
+    if not decision:
+        raise ValidationError("Hãy ghi số, ngày của quyết định công bố kết quả.")
+    if round_.status not in (RoundStatus.APPRAISAL_2, RoundStatus.APPRAISAL_1, RoundStatus.COMPUTED):
+        raise ValidationError("Chỉ công bố được sau khi thẩm định.")
+    compute(round_=round_, by=by)
+    round_.status = RoundStatus.PUBLISHED
+    round_.published_at = timezone.now()
+    round_.decision = decision
+    with set_actor(by):
+        round_.save(update_fields=["status", "published_at", "decision", "updated_at"])
+    return round_
+
+
+@transaction.atomic
+def assign_appraiser(*, round_: Round, user, areas: list[Node], by=None) -> AppraiserAssignment:
+    ensure_not_published(round_)
+    if by is not None and not policy.can_manage_scoring(by):
+        raise PermissionDenied("Chỉ cán bộ điều phối được phân công thẩm định.")
+    for node in areas:
+        if node.criteria_set_id != round_.criteria_set_id or node.parent_id is not None:
+            raise ValidationError(f"“{node.code}” không phải là lĩnh vực của bộ tiêu chí này.")
+    with set_actor(by):
+        assignment, _ = AppraiserAssignment.objects.get_or_create(round=round_, user=user)
+        assignment.areas.set(areas)
+    return assignment
+
+
+def parse_json_inputs(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ValidationError("Số liệu không hợp lệ.") from exc
+    if not isinstance(value, dict):
+        raise ValidationError("Số liệu không hợp lệ.")
+    return value
+
