@@ -542,8 +542,8 @@ def can_edit_report(user, report) -> bool:
 
 
 def can_submit_report(user, report) -> bool:
-    """Sending the report up is the unit leader's act (or a coordinator's for the province's own)."""
-    if is_coordinator(user):
+    """Sending the report up is the unit leader's act; a coordinator sends only the province's own."""
+    if is_coordinator(user) and report.unit.parent_id is None:
         return True
     return any(m.unit_id == report.unit_id and m.role == Role.LEADER for m in _memberships(user))
 

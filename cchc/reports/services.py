@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -72,44 +72,60 @@ def open_period(
     if period.unit_due > period.locked_on:
         raise ReportError("Hạn gửi của đơn vị không thể sau ngày khóa nhập liệu.")
     period.full_clean()
-    period.save()
+    try:
+        with transaction.atomic():
+            period.save()
+    except IntegrityError:  # the same period opened a moment ago by someone else
+        raise ReportError(f"Kỳ báo cáo {period.label.lower()} đã được mở.") from None
     units = list(expected_units(period))
-    reports = Report.objects.bulk_create([Report(period=period, unit=u) for u in units], batch_size=1000)
+    reports = [Report(period=period, unit=u) for u in units]
+    narratives = prefill_narratives(period, reports)
+    for report in reports:
+        report.narrative = narratives.get(report.unit_id, {})
+    Report.objects.bulk_create(reports, batch_size=1000)
     ReportStep.objects.bulk_create([ReportStep(report=r, action=Action.OPENED, by=by) for r in reports], batch_size=1000)
-    prefill(period, reports)
+    prefill_values(period, reports)
     return period
 
 
-def prefill(period: Period, reports: list[Report]) -> int:
-    """Fill what the system already knows, for every report at once (a few queries in all):
-    form 1 item 2 from the units' tasks, outline I.2 and I.4 from tasks and communication activities.
-    Returns how many values were written."""
+def prefill_narratives(period: Period, reports: list[Report]) -> dict[int, dict[str, str]]:
+    """Outline I.2 (tasks) and I.4 (communication activities) for every unit at once."""
+    tasks = task_figures(period, [r.unit_id for r in reports])
+    activities = _activity_sentences(period, reports)
+    narratives: dict[int, dict[str, str]] = {}
+    for report in reports:
+        text = {}
+        if tasks.get(report.unit_id, {}).get("planned"):
+            text["I.2"] = task_sentence(tasks[report.unit_id], period)
+        if report.unit_id in activities:
+            text["I.4"] = activities[report.unit_id]
+        if text:
+            narratives[report.unit_id] = text
+    return narratives
+
+
+def prefill_values(period: Period, reports: list[Report]) -> int:
+    """What the system already knows, written into the forms of saved reports (form 1 item 2 from
+    the units' tasks, with the link to them). Returns how many values were written."""
     mapping = load_definitions("4625").get("prefill", {})
     indicators = {f"{i.form.number}/{i.code}": i for i in indicators_of(period.form_set)}
     tasks = task_figures(period, [r.unit_id for r in reports])
-    values, reports_by_unit = [], {r.unit_id: r for r in reports}
     link = reverse("tasks:board")
-    for unit_id, report in reports_by_unit.items():
-        figures = tasks.get(unit_id)
+    values = []
+    for report in reports:
+        figures = tasks.get(report.unit_id)
         if not figures or not figures["planned"]:
             continue
         for key, source in mapping.items():
             indicator = indicators.get(key)
             if indicator is None:
                 continue
-            value = {"tasks_planned": figures["planned"], "tasks_done": figures["done"]}[source]
             values.append(ReportValue(
-                report=report, indicator=indicator, value=value,
+                report=report, indicator=indicator, value={"tasks_planned": figures["planned"], "tasks_done": figures["done"]}[source],
                 source=f"Nhiệm vụ được giao có hạn trong năm {period.year}, tính đến {period.end:%d/%m/%Y}",
                 source_url=f"{link}?unit={report.unit.code}",
             ))
-        report.narrative = {**report.narrative, "I.2": task_sentence(figures, period)}
-    activities = _activity_sentences(period, list(reports_by_unit.values()))
-    for report in reports:
-        if report.unit_id in activities:
-            report.narrative = {**report.narrative, "I.4": activities[report.unit_id]}
     ReportValue.objects.bulk_create(values, batch_size=1000, ignore_conflicts=True)
-    Report.objects.bulk_update(reports, ["narrative"], batch_size=1000)
     return len(values)
 
 
@@ -203,6 +219,12 @@ def save_report(
         raise ReportError(
             "Báo cáo vừa được người khác cập nhật sau khi bạn mở. Hãy tải lại trang để xem thay đổi rồi nhập lại."
         )
+    if report.compiled:
+        # Its figures are computed from the reports below (recompile to change them): only the
+        # narrative is edited, so the stored figures are not re-checked as one unit's answers.
+        if any(t.strip() for t in texts.values()):
+            raise ReportError("Số liệu của báo cáo tổng hợp được tính từ báo cáo các đơn vị; hãy tổng hợp lại thay vì sửa tay.")
+        return _save_narrative(report, narrative, by)
     indicators = {i.pk: i for i in indicators_of(report.period.form_set)}
     unknown = set(texts) - set(indicators)
     if unknown:
@@ -239,6 +261,11 @@ def save_report(
             to_update.append(row)
     ReportValue.objects.bulk_create(to_create)
     ReportValue.objects.bulk_update(to_update, ["value", "note", "source", "source_url"])
+    return _save_narrative(report, narrative, by)
+
+
+def _save_narrative(report: Report, narrative: dict[str, str] | None, by) -> Report:
+    """The outline's text (known headings only) and a new revision; the caller holds the row lock."""
     if narrative is not None:
         allowed = {key for key, _ in report.period.form_set.outline}
         report.narrative = {k: v.strip() for k, v in {**report.narrative, **narrative}.items() if k in allowed}
@@ -352,18 +379,32 @@ class Completeness:
         return 100 * self.received / self.expected if self.expected else 0.0
 
 
+def timely_q(period: Period, key: str) -> Q:
+    """On time = sent before midnight (Vietnam time) ending the due date plus the timely days."""
+    last_day = period.unit_due + datetime.timedelta(days=period.timely_days + 1)
+    cutoff = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time()))
+    sent = Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
+    if key == "missing":
+        return ~sent
+    if key == "on_time":
+        return sent & Q(submitted_at__lt=cutoff)
+    return sent & Q(submitted_at__gte=cutoff)
+
+
 def completeness(period: Period, *, under: Unit | None = None) -> Completeness:
-    """On time / late / missing among the expected reports — units still in force at the window's
-    end only, so a unit merged away leaves numerator and denominator alike."""
-    reports = Report.objects.filter(period=period).filter(active_units_q(period.end, prefix="unit")).select_related("period")
+    """On time / late / missing among the expected reports, by unit kind, in one GROUP BY — units
+    still in force at the window's end only, so a unit merged away leaves numerator and denominator
+    alike and the rate never passes 100 %."""
+    reports = Report.objects.filter(period=period).filter(active_units_q(period.end, prefix="unit"))
     if under is not None:
         reports = reports.filter(unit__path__startswith=under.path)
-    counts = dict.fromkeys(TIMELINESS, 0)
-    by_kind: dict[str, dict[str, int]] = {}
-    for report in reports.only("status", "submitted_at", "unit__kind", "period__unit_due", "period__timely_days").select_related("unit"):
-        status = timeliness(report)
-        counts[status] += 1
-        by_kind.setdefault(report.unit.kind, dict.fromkeys(TIMELINESS, 0))[status] += 1
+    rows = (
+        reports.values("unit__kind")
+        .annotate(**{key: Count("pk", filter=timely_q(period, key)) for key in TIMELINESS})
+        .order_by("unit__kind")
+    )
+    by_kind = {row["unit__kind"]: {key: row[key] for key in TIMELINESS} for row in rows}
+    counts = {key: sum(c[key] for c in by_kind.values()) for key in TIMELINESS}
     return Completeness(expected=sum(counts.values()), counts=counts, by_kind=by_kind)
 
 

@@ -176,3 +176,13 @@ def test_a_merged_units_reports_compile_under_its_successor(db):
     figures = compile_figures(period, reports)
     assert figures[indicator.pk].value == 10
     assert Unit.objects.get(code="13531.truoc.xa-bo-de").successors.get().code == BINH_GIANG
+
+
+def test_a_compiled_reports_figures_are_not_typed_over_but_its_narrative_is_edited(setup):
+    period, ind, communes, departments = setup
+    report = compile_report(period, unit("37"))
+    with pytest.raises(ReportError, match="hãy tổng hợp lại thay vì sửa tay"):
+        save_report(report, texts={ind[(1, "1")]: "999"}, revision=report.revision)
+    saved = save_report(report, texts={}, narrative={"III.1": "Toàn tỉnh hoàn thành đúng hạn."}, revision=report.revision)
+    assert saved.narrative["III.1"] == "Toàn tỉnh hoàn thành đúng hạn."
+    assert saved.values.get(indicator_id=ind[(4, "1.1")]).value == Decimal("66.6667")  # a share, kept as compiled

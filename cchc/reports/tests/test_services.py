@@ -223,6 +223,7 @@ def test_timeliness_in_vietnam_time_and_completeness(period):
     Period.objects.filter(pk=period.pk).update(timely_days=1)
     late.refresh_from_db()
     assert timeliness(late) == "on_time"
+    period.refresh_from_db()
     result = completeness(period)
     assert result.counts["on_time"] == 2 and result.received == 2
     assert result.expected == period.reports.count()

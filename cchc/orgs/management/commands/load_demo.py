@@ -20,6 +20,8 @@ DEMO_PASSWORD_DEFAULT = "NinhBinh@2025"
 PLANS_DIR = Path(__file__).resolve().parents[3] / "plans" / "demo"
 # (seed file, issuing unit): the province's CCHC and communication plans, Sở Nội vụ's and
 # xã Bình Giang's derived plans. Seed 003 is a Hải Phòng commune's and stays out of the demo.
+# Reports last: their pre-filled outline reads the activities and tasks loaded before them.
+DEMO_APPS = ["cchc.comms", "cchc.portal", "cchc.scoring", "cchc.reports"]
 DEMO_PLANS = [("004_*.txt", "37"), ("001_*.txt", "37"), ("000_*.txt", "37.SNV"), ("002_*.txt", "13531")]
 
 # (username, full name, unit code, role, position)
@@ -56,6 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu: {created} mới."))
         if not options["no_plans"]:
             self._plans()
+            self._apps()
         self.stdout.write(f"\nĐăng nhập tại {settings.SITE_URL}/dang-nhap/ với các tài khoản mẫu:")
         for username, full_name, code, role, _ in DEMO_PEOPLE:
             unit = Unit.objects.get(code=code)
@@ -76,6 +79,16 @@ class Command(BaseCommand):
             with set_actor(None):
                 plan = plan_services.plan_save(parsed=parsed, unit=unit, source=(path.name, path.read_bytes()))
             self.stdout.write(f"Kế hoạch mẫu: {plan.title} ({plan.tasks.count()} nhiệm vụ)")
+
+    def _apps(self) -> None:
+        """Each area's own demo content (activities, portal articles, PAR Index sets and a round),
+        loaded by the area's `demo.load_demo()`, which is idempotent like this command."""
+        from importlib import import_module
+
+        for app in DEMO_APPS:
+            with set_actor(None):
+                summary = import_module(f"{app}.demo").load_demo()
+            self.stdout.write(summary)
 
     def _people(self, password: str) -> int:
         User = get_user_model()
