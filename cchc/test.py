@@ -32,3 +32,58 @@ def count_queries(client, url: str, **params) -> int:
         response = client.get(url, params)
     assert response.status_code == 200, response.status_code
     return len(ctx.captured_queries)
+
+
+# --- browser tests ------------------------------------------------------------------------------
+# Transactional (live-server) tests empty every table after each test, the default groups and the
+# session's demo data included, so each browser test rebuilds the little world it needs.
+
+BROWSER_PASSWORD = "Mat-khau-thu-2025"
+PEOPLE = {
+    "dieuphoi": ("Trần Thị Thu Hà", "37.SNV.CCHC", "coordinator"),
+    "canbo.binhgiang": ("Vũ Thị Lan", BINH_GIANG, "officer"),
+    "chutich.binhgiang": ("Đỗ Văn Nam", BINH_GIANG, "leader"),
+    "ctv.bao": ("Hoàng Đức Anh", "37.BAO", "collaborator"),
+    "bientap": ("Ngô Thị Hương", "37.VPUB", "editor"),
+}
+
+
+def build_world(*usernames: str, communes: tuple[str, ...] = (BINH_GIANG, PHU_LY)) -> None:
+    """The province and its departments, the given communes (with their offices and the communes
+    they were merged from), the default unit groups, and the named demo people with BROWSER_PASSWORD."""
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps as django_apps
+
+    from cchc.documents.tables import read_table
+    from cchc.orgs import services
+
+    importlib.import_module("cchc.orgs.migrations.0002_default_groups").create_groups(django_apps, None)
+    demo = Path(services.__file__).parent / "demo"
+    province = read_table((demo / "province.csv").read_bytes(), "province.csv")
+    assert services.units_import(province).ok
+    if communes:
+        rows = [r for r in read_table((demo / "communes.csv").read_bytes(), "communes.csv") if r["Mã"].split(".")[0] in communes]
+        assert services.units_import(rows).ok
+    User = get_user_model()
+    for username in usernames:
+        full_name, code, role = PEOPLE[username]
+        person = User.objects.filter(username=username).first()
+        if person is None:
+            services.person_create(username=username, full_name=full_name, email="", password=BROWSER_PASSWORD,
+                                   unit=Unit.objects.get(code=code), role=role)
+        else:  # the first transactional test still sees the session's demo people
+            person.set_password(BROWSER_PASSWORD)
+            person.save()
+
+
+def sign_in(page, base: str, username: str, password: str = BROWSER_PASSWORD) -> None:
+    page.goto(f"{base}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()

@@ -1,9 +1,9 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cchc import policy
 
-# The areas of the product. Those not built yet are shown, disabled, so people see what is coming
-# and where it will live; they are never linked to an empty page.
+# The areas of the product, in the order of the work: units, plans and tasks, communication,
+# reports, the PAR Index, the public section.
 AREAS = [
     ("home", "Tổng quan", "home"),
     ("units", "Đơn vị", "orgs:unit_tree"),
@@ -16,14 +16,6 @@ AREAS = [
 ]
 
 
-def _url(name):
-    # An area whose app has no index page yet stays disabled rather than breaking every page.
-    try:
-        return reverse(name) if name else None
-    except NoReverseMatch:
-        return None
-
-
 def navigation(request):
     if not request.user.is_authenticated:
         return {}
@@ -34,7 +26,7 @@ def navigation(request):
         "comms": "comms", "scoring": "scoring", "portal": "portal", "reports": "reports",
     }.get(namespace, "home" if match and match.url_name == "home" else "")
     items = [
-        {"key": key, "label": label, "url": _url(name), "current": key == current}
+        {"key": key, "label": label, "url": reverse(name), "current": key == current}
         for key, label, name in AREAS
     ]
     from cchc.plans.models import Notification

@@ -1,51 +1,24 @@
 """End-to-end in Debian's Chromium: an officer records an activity with quick entry, then finds it in
 the list and in the coverage matrices."""
 
-import importlib
-from pathlib import Path
-
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cchc.documents.tables import read_table
-from cchc.orgs import services
-from cchc.orgs.models import Role, Unit, User
+from cchc.orgs.models import Unit
+from cchc.test import build_world, sign_in
 
 from .conftest import CHANNELS_001, TOPICS_001, make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO = Path(services.__file__).parent / "demo"
-PASSWORD = "Mat-khau-thu-2025"
-
 
 @pytest.fixture
 def cast(live_server):
     """The province, xã Bình Giang, its officer, and the province's communication plan."""
-    groups = importlib.import_module("cchc.orgs.migrations.0002_default_groups")
-    groups.create_groups(django_apps, None)
-    province = read_table((DEMO / "province.csv").read_bytes(), "province.csv")
-    communes = [row for row in read_table((DEMO / "communes.csv").read_bytes(), "communes.csv")
-                if row["Mã"].split(".")[0] in {"13531", "13285"}]
-    assert services.units_import(province).ok and services.units_import(communes).ok
-    person = User.objects.filter(username="canbo.binhgiang").first()
-    if person is None:
-        services.person_create(username="canbo.binhgiang", full_name="Vũ Thị Lan", email="", password=PASSWORD,
-                               unit=Unit.objects.get(code="13531"), role=Role.OFFICER)
-    else:
-        person.set_password(PASSWORD)
-        person.save()
+    build_world("canbo.binhgiang")
     make_plan("37", TOPICS_001, CHANNELS_001, year=timezone.localdate().year)
     return live_server.url
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_officer_records_with_quick_entry_and_sees_it_in_the_list_and_matrix(page: Page, cast):
@@ -133,15 +106,8 @@ def test_officer_imports_a_file_then_edits_and_deletes_an_activity(page: Page, c
 
 def test_coordinator_sees_who_falls_short_of_the_plan(page: Page, cast):
     from cchc.comms.models import Activity
-    from cchc.orgs import services as org_services
 
-    coordinator = User.objects.filter(username="dieuphoi").first()
-    if coordinator is None:
-        org_services.person_create(username="dieuphoi", full_name="Trần Thị Thu Hà", email="", password=PASSWORD,
-                                   unit=Unit.objects.get(code="37.SNV.CCHC"), role=Role.COORDINATOR)
-    else:
-        coordinator.set_password(PASSWORD)
-        coordinator.save()
+    build_world("dieuphoi")
     Activity.objects.create(unit=Unit.objects.get(code="13531"), date=timezone.localdate(), channel="contest",
                             title="Cuộc thi tìm hiểu CCHC", quantity=1)
     sign_in(page, cast, "dieuphoi")

@@ -1,56 +1,21 @@
 """End-to-end in Debian's Chromium (Playwright): sign in, browse the tree, be refused elsewhere."""
 
-import importlib
 import re
-from pathlib import Path
-
-from django.apps import apps as django_apps
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from cchc.documents.tables import read_table
-from cchc.orgs import services
-from cchc.orgs.models import Role, Unit, User
+from cchc.test import BROWSER_PASSWORD as PASSWORD
+from cchc.test import build_world, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DEMO = Path(services.__file__).parent / "demo"
-PASSWORD = "Mat-khau-thu-2025"
 
 
 @pytest.fixture
 def cast(live_server):
     """The province, its departments and two communes, with one person per side."""
-    # Transactional tests empty the tables after each test, the default groups included.
-    groups = importlib.import_module("cchc.orgs.migrations.0002_default_groups")
-    groups.create_groups(django_apps, None)
-    province = read_table((DEMO / "province.csv").read_bytes(), "province.csv")
-    communes = [
-        row for row in read_table((DEMO / "communes.csv").read_bytes(), "communes.csv")
-        if row["Mã"].split(".")[0] in {"13531", "13285"}
-    ]
-    assert services.units_import(province).ok and services.units_import(communes).ok
-    for username, name, code, role in [
-        ("dieuphoi", "Trần Thị Thu Hà", "37.SNV.CCHC", Role.COORDINATOR),
-        ("canbo.binhgiang", "Vũ Thị Lan", "13531", Role.OFFICER),
-    ]:
-        # The first transactional test still sees the session's demo data; later ones do not.
-        person = User.objects.filter(username=username).first()
-        if person is None:
-            services.person_create(username=username, full_name=name, email="", password=PASSWORD,
-                                   unit=Unit.objects.get(code=code), role=role)
-        else:
-            person.set_password(PASSWORD)
-            person.save()
+    build_world("dieuphoi", "canbo.binhgiang")
     return live_server.url
-
-
-def sign_in(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_coordinator_browses_the_tree_and_opens_a_unit(page: Page, cast):
@@ -96,8 +61,12 @@ def test_commune_officer_sees_own_workspace_and_is_refused_another(page: Page, c
     expect(page.get_by_role("heading", name="Ủy ban nhân dân xã Bình Giang")).to_be_visible()
     expect(page.get_by_role("cell", name="Vũ Thị Lan")).to_be_visible()
     expect(page.get_by_role("link", name="Sửa")).to_have_count(0)
-    # Areas still to come are shown but not linked.
-    expect(page.locator(".mainnav .soon", has_text="Tuyên truyền")).to_have_attribute("aria-disabled", "true")
+    # Every area of the product is in the main navigation.
+    nav = page.get_by_role("navigation", name="Điều hướng chính")
+    for label in ("Kế hoạch", "Nhiệm vụ", "Tuyên truyền", "Báo cáo", "Chỉ số CCHC", "Cổng thông tin"):
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+    nav.get_by_role("link", name="Báo cáo", exact=True).click()
+    expect(nav.get_by_role("link", name="Báo cáo", exact=True)).to_have_attribute("aria-current", "page")
     response = page.goto(f"{cast}/don-vi/13285/")
     assert response.status == 404
     response = page.goto(f"{cast}/don-vi/13531/sua/")

@@ -1,49 +1,21 @@
 """End to end in Chromium: a collaborator writes with an image, an editor publishes, a reader finds it."""
 
-import importlib
-import io
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from cchc.documents.tables import read_table
-from cchc.orgs import services as org_services
-from cchc.orgs.management.commands.load_demo import DEMO_DIR
-from cchc.orgs.models import Role, Unit, User
+from cchc.test import build_world, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Mat-khau-thu-2025"
 
 
 @pytest.fixture
 def cast(live_server, settings):
     settings.PORTAL_VIEWS_ROLLUP_SECONDS = 0
-    groups = importlib.import_module("cchc.orgs.migrations.0002_default_groups")
-    groups.create_groups(django_apps, None)
-    province = read_table((DEMO_DIR / "province.csv").read_bytes(), "province.csv")
-    assert org_services.units_import(province).ok
-    for username, name, code, role in [
-        ("ctv.bao", "Hoàng Đức Anh", "37.BAO", Role.COLLABORATOR),
-        ("bientap", "Ngô Thị Hương", "37.VPUB", Role.EDITOR),
-    ]:
-        person = User.objects.filter(username=username).first()
-        if person is None:
-            org_services.person_create(username=username, full_name=name, email="", password=PASSWORD,
-                                       unit=Unit.objects.get(code=code), role=role)
-        else:
-            person.set_password(PASSWORD)
-            person.save()
+    build_world("ctv.bao", "bientap", communes=())
     return live_server.url
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_collaborator_writes_editor_publishes_reader_finds_it_without_diacritics(page: Page, cast, tmp_path):

@@ -2,67 +2,31 @@
 refused "124" in a percentage), the leader submits, the coordinator returns it with a comment, it is
 resubmitted and approved, then the coordinator compiles the province's report and downloads the DOCX."""
 
-import importlib
 import io
 from pathlib import Path
 
 import docx
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cchc.documents.tables import read_table
-from cchc.orgs import services as org_services
-from cchc.orgs.models import Role, Unit, User
+from cchc.orgs.models import Unit
 from cchc.reports import calendar, services
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import Indicator, Report, ReportStatus
+from cchc.test import build_world, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DEMO = Path(org_services.__file__).parent / "demo"
-PASSWORD = "Mat-khau-thu-2025"
 
 
 @pytest.fixture
 def cast(live_server):
     """The province, its departments, two communes; a coordinator, Bình Giang's officer and leader;
     the shipped forms and the current period open for the communes."""
-    groups = importlib.import_module("cchc.orgs.migrations.0002_default_groups")
-    groups.create_groups(django_apps, None)
-    province = read_table((DEMO / "province.csv").read_bytes(), "province.csv")
-    communes = [
-        row for row in read_table((DEMO / "communes.csv").read_bytes(), "communes.csv")
-        if row["Mã"].split(".")[0] in {"13531", "13285"}
-    ]
-    assert org_services.units_import(province).ok and org_services.units_import(communes).ok
-    for username, name, code, role in [
-        ("dieuphoi", "Trần Thị Thu Hà", "37.SNV.CCHC", Role.COORDINATOR),
-        ("canbo.binhgiang", "Vũ Thị Lan", "13531", Role.OFFICER),
-        ("chutich.binhgiang", "Đỗ Văn Nam", "13531", Role.LEADER),
-    ]:
-        person = User.objects.filter(username=username).first()
-        if person is None:
-            org_services.person_create(username=username, full_name=name, email="", password=PASSWORD,
-                                       unit=Unit.objects.get(code=code), role=role)
-        else:
-            person.set_password(PASSWORD)
-            person.save()
+    build_world("dieuphoi", "canbo.binhgiang", "chutich.binhgiang")
     kind, year = calendar.period_for(timezone.localdate())
     period = services.open_period(load_shipped_form_set(year), kind, year, reporting_kinds=["commune", "ward"])
     return live_server.url, period
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def field(page: Page, period, form: int, code: str):

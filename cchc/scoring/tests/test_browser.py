@@ -2,23 +2,19 @@
 coordinator appraises one with a reason; the unit sees the change and why; the results rank it."""
 
 import datetime
-import importlib
 import json
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cchc.documents.tables import read_table
-from cchc.orgs import services
-from cchc.orgs.models import Role, Unit, User
+from cchc.orgs.models import Unit
 from cchc.scoring import criteria, workflow
+from cchc.test import build_world, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Mat-khau-thu-2025"
 ROWS = [
     ("1", "Công tác chỉ đạo điều hành", "3.00", "self", "", ""),
     ("1.1", "Thực hiện chế độ báo cáo", "1.50", "self", {"type": "ratio", "floor": 0.8}, "Các báo cáo định kỳ."),
@@ -31,24 +27,7 @@ ROWS = [
 
 @pytest.fixture
 def cast(live_server):
-    groups = importlib.import_module("cchc.orgs.migrations.0002_default_groups")
-    groups.create_groups(django_apps, None)
-    demo = services.__file__.rsplit("/", 1)[0] + "/demo/"
-    province = read_table(open(demo + "province.csv", "rb").read(), "province.csv")
-    communes = [row for row in read_table(open(demo + "communes.csv", "rb").read(), "communes.csv")
-                if row["Mã"].split(".")[0] in {"13531", "13285"}]
-    assert services.units_import(province).ok and services.units_import(communes).ok
-    for username, name, code, role in [
-        ("dieuphoi", "Trần Thị Thu Hà", "37.SNV.CCHC", Role.COORDINATOR),
-        ("canbo.binhgiang", "Vũ Thị Lan", "13531", Role.OFFICER),
-    ]:
-        person = User.objects.filter(username=username).first()
-        if person is None:
-            services.person_create(username=username, full_name=name, email="", password=PASSWORD,
-                                   unit=Unit.objects.get(code=code), role=role)
-        else:
-            person.set_password(PASSWORD)
-            person.save()
+    build_world("dieuphoi", "canbo.binhgiang")
     rows = [{"code": c, "title": t, "max_points": m, "source": s, "rule": json.dumps(r) if r else "",
              "na_allowed": "0", "deduction": "", "evidence": e, "guidance": ""} for c, t, m, s, r, e in ROWS]
     cset, _ = criteria.load_set({"slug": "2026-xa-thu", "year": 2026, "unit_type": "commune", "title": "Bộ chỉ số xã thử",
@@ -60,17 +39,6 @@ def cast(live_server):
         appraisal_1_deadline=now + datetime.timedelta(days=10), appraisal_2_deadline=now + datetime.timedelta(days=15),
     )
     return live_server.url, round_
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def node(page: Page, code: str):
