@@ -76,7 +76,7 @@ def table_appendix_rows(rows: list[list[str]], *, resolver: UnitResolver, period
         return []
     out = []
     group, group_title = "", ""
-    last_title, last_number = "", ""
+    last_title = ""
 
     def cell(row: list[str], key: str) -> str:
         i = columns.get(key)
@@ -102,7 +102,7 @@ def table_appendix_rows(rows: list[list[str]], *, resolver: UnitResolver, period
             group, group_title = "", filled[0]
             continue
         if number:
-            last_number, last_title = number.rstrip("."), title or last_title
+            last_title = title or last_title
         elif not title:
             title = last_title  # a sub-row under a merged content cell
         out.append(_row(

@@ -9,17 +9,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from cchc.orgs.models import Membership, Role, Unit
+from cchc.orgs.models import Unit
 
-from .models import Notification, Obligation, Plan, PlanRequest
+from .models import Obligation, Plan, PlanRequest
+from .notifications import notify_unit_people
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:
@@ -108,28 +107,16 @@ def remind_missing(*, request: PlanRequest, user=None) -> int:
     missing = list(request.obligations.filter(fulfilled_at__isnull=True).select_related("unit"))
     if not missing:
         return 0
-    people = Membership.objects.filter(
-        unit__in=[o.unit_id for o in missing], role__in=[Role.LEADER, Role.OFFICER]
-    ).select_related("user", "unit")
-    link = reverse("plans:obligation_list")
     parent = request.parent
     text = (
         f"Nhắc việc: đơn vị chưa ban hành kế hoạch thực hiện {parent.display_number} “{parent.title}”; "
         f"hạn {request.deadline:%d/%m/%Y}."
     )
-    notes, mails = [], []
-    for m in people:
-        notes.append(Notification(user=m.user, text=f"{m.unit.display_name}: {text}", link=link))
-        if m.user.email:
-            mails.append((f"[CCHC] Nhắc ban hành kế hoạch — {m.unit.display_name}",
-                          f"{text}\n\nMở hệ thống: {settings.SITE_URL}{link}", settings.DEFAULT_FROM_EMAIL,
-                          [m.user.email]))
     now = timezone.now()
     with transaction.atomic():
-        Notification.objects.bulk_create(notes, batch_size=1000)
+        notify_unit_people([o.unit_id for o in missing], text=text, link=reverse("plans:obligation_list"),
+                           subject="[CCHC] Nhắc ban hành kế hoạch")
         for o in missing:
             o.reminded_at, o.reminders = now, o.reminders + 1
         Obligation.objects.bulk_update(missing, ["reminded_at", "reminders"], batch_size=1000)
-    # Mail after the commit: a mail server problem must not undo the reminders recorded.
-    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     return len(missing)

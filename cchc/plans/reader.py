@@ -805,7 +805,6 @@ def _read_closing(lines: list[str], plan: ParsedPlan) -> None:
         if not line:
             continue
         sa = _sa(line)
-        folded = fold(line)
         m = re.match(r"^(Noi nh\w*)\s*:?\s*(.*)$", sa, re.I)
         if m:
             in_recipients = True

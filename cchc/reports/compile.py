@@ -25,7 +25,7 @@ from cchc.plans.models import Assignment, Plan, PlanKind, Progress
 from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import indicators_of
 from cchc.reports.models import Indicator, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue
-from cchc.reports.values import format_number, ratio
+from cchc.reports.values import ratio, shown_value
 
 SHARE_SCOPES = {"department": {"department"}, "commune": {"commune", "ward"}}
 
@@ -51,11 +51,7 @@ class Figure:
         if kind == IndicatorKind.CHOICE:
             labels = dict((code, label) for code, label in self.indicator.options)
             return "; ".join(f"{labels.get(code, code)}: {n}" for code, n in sorted(self.choices.items()))
-        if self.value is None:
-            return ""
-        if kind in (IndicatorKind.RATIO, IndicatorKind.SHARE, IndicatorKind.PERCENT, IndicatorKind.MONEY):
-            return format_number(self.value, 2 if self.value != self.value.to_integral_value() else 0)
-        return format_number(self.value)
+        return shown_value(kind, self.value)
 
 
 def sources(period: Period, unit: Unit) -> list[Report]:

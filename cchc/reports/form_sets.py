@@ -7,7 +7,6 @@ chú), codes, names and units of measure, so a file we write reads back into the
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -16,7 +15,7 @@ from cchc.documents.official import AppendixTable, GroupRow, OfficialDocument, S
 from cchc.documents.tables import read_table, write_xlsx_sheets
 from cchc.reports.forms_reader import ParsedAnnex, ParsedForm, ParsedIndicator, load_definitions
 from cchc.reports.models import FormSet, Indicator, IndicatorKind, ReportForm
-from cchc.reports.values import format_number
+from cchc.reports.values import shown_value
 
 COLUMNS = ["STT", "Chỉ tiêu thống kê (Sử dụng trong kỳ báo cáo hàng quý, 6 tháng, năm)", "Đơn vị tính", "Số liệu", "Ghi chú"]
 
@@ -93,22 +92,13 @@ def indicators_of(form_set: FormSet):
     )
 
 
-def _shown(indicator: Indicator, value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    if indicator.kind in (IndicatorKind.RATIO, IndicatorKind.PERCENT, IndicatorKind.SHARE, IndicatorKind.MONEY):
-        places = 2 if value != value.to_integral_value() else 0
-        return format_number(value, places)
-    return format_number(value)
-
-
 def _rows(form_set: FormSet, values: dict, notes: dict | None = None):
     notes = notes or {}
     by_form: dict[int, list] = {}
     for indicator in indicators_of(form_set):
         key = (indicator.form.number, indicator.code)
         by_form.setdefault(indicator.form.number, []).append(
-            (indicator, f"{indicator.code}.", _shown(indicator, values.get(key)), notes.get(key, indicator.note))
+            (indicator, f"{indicator.code}.", shown_value(indicator.kind, values.get(key)), notes.get(key, indicator.note))
         )
     return by_form
 

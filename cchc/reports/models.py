@@ -142,7 +142,7 @@ class Period(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "kind"], name="period_year_kind")]
 
     def __str__(self) -> str:
-        return f"Báo cáo CCHC {self.label[0].lower()}{self.label[1:]}"
+        return f"Báo cáo CCHC {self.in_sentence}"
 
     @property
     def label(self) -> str:
@@ -150,6 +150,11 @@ class Period(models.Model):
         if self.kind == PeriodKind.YEAR:
             return f"Năm {self.year}"
         return f"{self.get_kind_display()} năm {self.year}"
+
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: "quý I năm 2026", "năm 2026"."""
+        return self.label[0].lower() + self.label[1:]
 
 
 class ReportStatus(models.TextChoices):

@@ -13,19 +13,16 @@ from cchc.documents.tables import write_xlsx_sheets
 from cchc.reports import compile as compiling
 from cchc.reports.form_sets import COLUMNS, indicators_of
 from cchc.reports.models import IndicatorKind, Report
-from cchc.reports.values import format_number
+from cchc.reports.values import shown_value
 
 RECIPIENTS = ["Bộ Nội vụ (Vụ Cải cách hành chính)", "Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, SNV"]
 
 
 def _shown(kind: str, value: Decimal | None, note: str) -> str:
+    # A compiled yes/no or choice is its note ("12/15 đơn vị"), not a number.
     if kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) and note:
         return note
-    if value is None:
-        return ""
-    if kind in (IndicatorKind.RATIO, IndicatorKind.SHARE, IndicatorKind.PERCENT, IndicatorKind.MONEY):
-        return format_number(value, 2 if value != value.to_integral_value() else 0)
-    return format_number(value)
+    return shown_value(kind, value)
 
 
 def value_texts(report: Report) -> dict[int, str]:
@@ -114,7 +111,7 @@ def report_docx(report: Report) -> bytes:
     doc = OfficialDocument(
         parent_body=parent_body, issuer=issuer, number=report.number or None, symbol="BC-UBND",
         place=_place(report), date=None, year=report.period.year, doc_type="BÁO CÁO",
-        title=f"Kết quả thực hiện công tác cải cách hành chính {report.period.label[0].lower()}{report.period.label[1:]}",
+        title=f"Kết quả thực hiện công tác cải cách hành chính {report.period.in_sentence}",
         body=_outline_body(report), recipients=RECIPIENTS,
         signature=Signature(authority="TM. ỦY BAN NHÂN DÂN", deputy="KT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH"),
         appendices=appendices,

@@ -13,15 +13,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cchc.orgs.models import Membership, Role, Unit, active_units_q
-from cchc.plans.models import Assignment, Notification, Progress
+from cchc.orgs.models import Unit, active_units_q
+from cchc.plans.models import Assignment, Progress
+from cchc.plans.notifications import notify_unit_people
 from cchc.reports import calendar
 from cchc.reports.compile import in_share_scope
 from cchc.reports.errors import ReportError
@@ -413,21 +412,9 @@ def remind_missing(period: Period, *, by=None) -> int:
     missing = list(
         Report.objects.filter(period=period, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
         .filter(active_units_q(period.end, prefix="unit"))
-        .select_related("unit")
     )
     if not missing:
         return 0
-    people = Membership.objects.filter(
-        unit__in=[r.unit_id for r in missing], role__in=[Role.LEADER, Role.OFFICER]
-    ).select_related("user", "unit")
-    link = reverse("reports:index")
-    text = f"Nhắc việc: đơn vị chưa gửi báo cáo CCHC {period.label[0].lower()}{period.label[1:]}; hạn {period.unit_due:%d/%m/%Y}."
-    notes, mails = [], []
-    for m in people:
-        notes.append(Notification(user=m.user, text=f"{m.unit.display_name}: {text}", link=link))
-        if m.user.email:
-            mails.append((f"[CCHC] Nhắc gửi báo cáo — {m.unit.display_name}", f"{text}\n\nMở hệ thống: {settings.SITE_URL}{link}",
-                          settings.DEFAULT_FROM_EMAIL, [m.user.email]))
-    Notification.objects.bulk_create(notes, batch_size=1000)
-    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    text = f"Nhắc việc: đơn vị chưa gửi báo cáo CCHC {period.in_sentence}; hạn {period.unit_due:%d/%m/%Y}."
+    notify_unit_people([r.unit_id for r in missing], text=text, link=reverse("reports:index"), subject="[CCHC] Nhắc gửi báo cáo")
     return len(missing)

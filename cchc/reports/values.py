@@ -13,14 +13,13 @@ report pages, the import of a filled annex and the compile all call:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
+from cchc.lib.numbers import format_vn_number, parse_vn_number, printed_decimals
 from cchc.reports.models import IndicatorKind
 
 NO_DATA = {"", "-", "–", "—", "x", "không có số liệu"}
-_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
 class InvalidValue(ValueError):
@@ -28,47 +27,38 @@ class InvalidValue(ValueError):
 
 
 def parse_number(text: str) -> Decimal | None:
-    """A number as Vietnamese offices write it: "25.898" (thousands dot), "99,10" (decimal comma),
-    "1.234,5", "04", "12 %"; blank or "-" is no data (None)."""
-    raw = (text or "").strip().rstrip("%").strip().replace(" ", "").replace("\xa0", "")
-    if raw.lower() in NO_DATA:
+    """A number as Vietnamese offices write it (`cchc.lib.numbers`: "25.898", "99,10", "1.234,5",
+    "04", "12 %"); blank or "-" is no data (None)."""
+    if (text or "").strip().lower() in NO_DATA:
         return None
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.match(raw.lstrip("-")):
-        raw = raw.replace(".", "")
     try:
-        number = Decimal(raw)
-    except InvalidOperation:
+        return parse_vn_number(text)
+    except ValueError:
         raise InvalidValue(f"“{text.strip()}” không phải là một số.") from None
-    if not number.is_finite():
-        raise InvalidValue(f"“{text.strip()}” không phải là một số.")
-    return number
 
 
 def format_number(value: Decimal | None, places: int | None = None) -> str:
     """25898 → "25.898", Decimal("99.10") → "99,10"; None → ""."""
+    return format_vn_number(value, places)
+
+
+PERCENT_LIKE = (IndicatorKind.RATIO, IndicatorKind.PERCENT, IndicatorKind.SHARE, IndicatorKind.MONEY)
+
+
+def shown_value(kind: str, value: Decimal | None) -> str:
+    """A value as the forms print it: percentages and money with two decimals when not whole."""
     if value is None:
         return ""
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    elif value == value.to_integral_value():
-        value = value.quantize(Decimal(1))  # 110.0000 as stored → "110"
-    else:
-        value = value.normalize()
-    sign = "-" if value < 0 else ""
-    whole, _, fraction = f"{abs(value):f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+    if kind in PERCENT_LIKE:
+        return format_number(value, 2 if value != value.to_integral_value() else 0)
+    return format_number(value)
 
 
 def _decimals(text: str) -> int:
-    raw = (text or "").strip().rstrip("%").strip()
-    if "," in raw:
-        return len(raw.rsplit(",", 1)[1])
-    if "." in raw and not _THOUSANDS.match(raw):
-        return len(raw.rsplit(".", 1)[1])
-    return 0
+    try:
+        return printed_decimals(text)
+    except ValueError:
+        return 0
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:

@@ -7,7 +7,6 @@ Every view asks `cchc.policy` who may see and do what, and calls the plain funct
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -17,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,7 +42,7 @@ from cchc.reports.form_sets import (
     indicators_of,
 )
 from cchc.reports.forms_reader import FormsReadError, read_annex
-from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue
+from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportValue
 from cchc.reports.services import TIMELINESS, ReportError
 from cchc.reports.values import check_values, format_number
 from cchc.reports.webforms import (

@@ -26,13 +26,13 @@ Vietnamese message keyed by the input they concern.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from cchc.lib.numbers import BlankNumber, format_vn_number, parse_vn_number
 from cchc.lib.text import fold
 
 CENT = Decimal("0.01")
@@ -55,20 +55,9 @@ class NodeLike(Protocol):
 # Numbers as Vietnamese offices write them
 
 
-_GROUPED = re.compile(r"^\d{1,3}(?:[.]\d{3})+$")
-_GROUPED_COMMA = re.compile(r"^\d{1,3}(?:,\d{3}){2,}$")
-_PLAIN = re.compile(r"^\d+(?:[.,]\d+)?$")
-
-
 def parse_number(value: Any, *, label: str = "") -> Decimal:
-    """A number typed the Vietnamese way, as a Decimal.
-
-    "193.457" → 193457 (dot groups thousands: TỰĐG "193.457/195.197 hồ sơ"), "82,78" → 82.78
-    (decimal comma: "82,78/89,00"), "1.234,5" → 1234.5, "17.715.000" → 17715000, "99,1%" → 99.1.
-    A lone dot followed by anything but exactly three digits is a decimal point, as in BNV's
-    "1.50" and "0.8"; "1.000" is one thousand, as Vietnamese readers take it. English grouping
-    "1,234.5" is also understood. Anything else is refused with a message naming the text.
-    """
+    """A number typed the Vietnamese way, as a Decimal (`cchc.lib.numbers`: "193.457" → 193457,
+    "82,78" → 82.78, "1.50" → 1.5); anything else is refused with a message naming the text."""
     if isinstance(value, bool):
         raise ValidationError(_bad_number(str(value), label))
     if isinstance(value, Decimal):
@@ -77,37 +66,11 @@ def parse_number(value: Any, *, label: str = "") -> Decimal:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(str(value))
-    text = str(value or "").strip().replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
-    if text.endswith("%"):
-        text = text[:-1]
-    sign = ""
-    if text[:1] in ("-", "−", "–"):
-        sign, text = "-", text[1:]
-    elif text[:1] == "+":
-        text = text[1:]
-    if not text:
-        raise ValidationError(f"Chưa nhập {label}." if label else "Chưa nhập số.")
-    if "." in text and "," in text:
-        if text.rfind(",") > text.rfind("."):  # 1.234,5
-            whole, _, frac = text.rpartition(",")
-            if not _GROUPED.match(whole) or not frac.isdigit():
-                raise ValidationError(_bad_number(str(value), label))
-        else:  # 1,234.5
-            whole, _, frac = text.rpartition(".")
-            if not re.match(r"^\d{1,3}(?:,\d{3})+$", whole) or not frac.isdigit():
-                raise ValidationError(_bad_number(str(value), label))
-        normal = whole.replace(".", "").replace(",", "") + "." + frac
-    elif _GROUPED.match(text) and not text.startswith("0"):
-        normal = text.replace(".", "")  # 193.457, 17.715.000
-    elif _GROUPED_COMMA.match(text):
-        normal = text.replace(",", "")  # 1,234,567
-    elif _PLAIN.match(text):
-        normal = text.replace(",", ".")  # 82,78 / 1.50 / 0.8
-    else:
-        raise ValidationError(_bad_number(str(value), label))
     try:
-        return Decimal(sign + normal)
-    except InvalidOperation:  # pragma: no cover - the patterns above only let digits through
+        return parse_vn_number(str(value or ""))
+    except BlankNumber:
+        raise ValidationError(f"Chưa nhập {label}." if label else "Chưa nhập số.") from None
+    except ValueError:
         raise ValidationError(_bad_number(str(value), label)) from None
 
 
@@ -381,11 +344,7 @@ def _ratio_inputs(rule, parts, number, errors, *, whole: bool = False) -> None:
 
 def format_number(value: Decimal) -> str:
     """193457 → "193.457"; 82.78 → "82,78" (for messages)."""
-    if value == value.to_integral_value():
-        return f"{int(value):,}".replace(",", ".")
-    text = f"{value.normalize():f}"
-    whole, _, frac = text.partition(".")
-    return f"{int(whole):,}".replace(",", ".") + "," + frac
+    return format_vn_number(value)
 
 
 def node_points(node: NodeLike, inputs: Mapping[str, Any] | None) -> Decimal:

@@ -8,9 +8,10 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
-from cchc.core.tests.test_browser import cast, sign_in  # noqa: F401 - the shared cast fixture
+from cchc.core.tests.test_browser import cast  # noqa: F401 - the shared cast fixture
 from cchc.orgs.models import Unit
 from cchc.plans import services
+from cchc.test import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from cchc.core.tests.test_browser import PASSWORD, cast, sign_in  # noqa: F401 - the shared cast fixture
+from cchc.core.tests.test_browser import cast  # noqa: F401 - the shared cast fixture
 from cchc.orgs.models import Unit
+from cchc.test import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import pytest
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import PeriodKind, Report
 from cchc.reports.services import open_period
-from cchc.test import BINH_GIANG, PHU_LY, user
+from cchc.test import BINH_GIANG, user
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from cchc.reports.form_sets import export_docx, export_xlsx, form_set_copy, form_set_save, indicators_of
-from cchc.reports.forms_reader import FormsReadError, read_annex
+from cchc.reports.forms_reader import read_annex
 from cchc.reports.models import FormSet, Indicator, IndicatorKind
 from cchc.reports.values import InvalidValue, check_values, clean_value, format_number, parse_number
 
