@@ -234,7 +234,7 @@ def _read_docx(data: bytes, *, source_format: str) -> ExtractedDocument:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise DocumentError("Tệp .docx bị hỏng hoặc không phải văn bản Word.") from exc
-    reader = _DocxReader(document.styles.element)
+    reader = _DocxReader(document.styles.element, numbering=_Numbering.of(document))
     return ExtractedDocument(blocks=list(reader.blocks(document.element.body)), source_format=source_format)
 
 
@@ -246,7 +246,8 @@ def _on(element: Any) -> bool:
 class _DocxReader:
     """Walks a WordprocessingML body in document order, resolving bold/italic/alignment through styles."""
 
-    def __init__(self, styles: Any) -> None:
+    def __init__(self, styles: Any, numbering: _Numbering | None = None) -> None:
+        self._numbering = numbering or _Numbering(None)
         self._styles: dict[str, Any] = {}
         self._default_paragraph_style: str | None = None
         self._default_character_style: str | None = None
@@ -285,8 +286,12 @@ class _DocxReader:
         text_boxes: list[Any] = []
         self._collect_inline(p, pieces, text_boxes)
         text = _clean("".join(piece for piece, _ in pieces))
+        style_id = self._paragraph_style(p)
+        # Word's automatic numbering is not in the text: render the label a reader sees ("II.", "a)", "-").
+        label = self._numbering.label(*self._num_pr(p, style_id))
+        if label:
+            text = f"{label} {text}".strip()  # an empty numbered cell ("STT") still shows its number
         if text:
-            style_id = self._paragraph_style(p)
             inked = [run for piece, run in pieces if piece.strip()]
             yield Paragraph(
                 text=text,
@@ -355,6 +360,23 @@ class _DocxReader:
 
     # Formatting ----------------------------------------------------------------------------
 
+    def _num_pr(self, p: Any, style_id: str | None) -> tuple[str | None, int | None]:
+        """The list (numId) and level of a paragraph: its own numPr, else its style's (ilvl defaults to 0)."""
+        num_id = ilvl = None
+        direct = p.find(f"{_W}pPr/{_W}numPr")
+        if direct is not None:
+            num_id = _attr(direct.find(f"{_W}numId"))
+            ilvl = _int_val(direct.find(f"{_W}ilvl"), None)
+        if num_id is None:
+            for style in self._style_chain(style_id):
+                found = style.find(f"{_W}pPr/{_W}numPr")
+                if found is not None:
+                    num_id = num_id or _attr(found.find(f"{_W}numId"))
+                    ilvl = ilvl if ilvl is not None else _int_val(found.find(f"{_W}ilvl"), None)
+                    if num_id is not None:
+                        break
+        return num_id, ilvl
+
     def _paragraph_style(self, p: Any) -> str | None:
         style = p.find(f"{_W}pPr/{_W}pStyle")
         return style.get(f"{_W}val") if style is not None else self._default_paragraph_style
@@ -393,6 +415,128 @@ class _DocxReader:
         value = jc.get(f"{_W}val", "") if jc is not None else ""
         # LibreOffice writes "end" where Word writes "right".
         return {"center": "center", "right": "right", "end": "right"}.get(value, "")
+
+
+def _attr(element: Any) -> str | None:
+    return element.get(f"{_W}val") if element is not None else None
+
+
+_BULLET_GLYPHS = "-–—•◦▪▫■□●○◆◇♦❖➢➤►▸✓✔*+"
+
+
+class _Numbering:
+    """Word's automatic numbering (numbering.xml) rendered as the labels a reader sees.
+
+    Lists (w:num) point at an abstract definition whose levels give a format ("decimal",
+    "lowerLetter", "upperRoman", "bullet"…), a pattern ("%1.%2.") and a start. Lists sharing an
+    abstract definition continue one another, as Word shows them, unless a list overrides a start;
+    a level restarts when a shallower level advances (or per w:lvlRestart).
+    """
+
+    def __init__(self, root: Any) -> None:
+        self._abstract: dict[str, dict[int, dict]] = {}
+        self._nums: dict[str, tuple[str, dict[int, dict]]] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        self._started: set[str] = set()
+        if root is None:
+            return
+        for abstract in root.iterchildren(f"{_W}abstractNum"):
+            levels = {}
+            for lvl in abstract.iterchildren(f"{_W}lvl"):
+                levels[_int_val_attr(lvl.get(f"{_W}ilvl"), 0)] = self._level(lvl)
+            self._abstract[abstract.get(f"{_W}abstractNumId")] = levels
+        for num in root.iterchildren(f"{_W}num"):
+            overrides: dict[int, dict] = {}
+            for override in num.iterchildren(f"{_W}lvlOverride"):
+                level = _int_val_attr(override.get(f"{_W}ilvl"), 0)
+                entry: dict = {}
+                start = override.find(f"{_W}startOverride")
+                if start is not None:
+                    entry["restart"] = _int_val(start, 1)
+                lvl = override.find(f"{_W}lvl")
+                if lvl is not None:
+                    entry["level"] = self._level(lvl)
+                overrides[level] = entry
+            self._nums[num.get(f"{_W}numId")] = (_attr(num.find(f"{_W}abstractNumId")), overrides)
+
+    @classmethod
+    def of(cls, document: Any) -> _Numbering:
+        try:
+            return cls(document.part.numbering_part.element)
+        except (NotImplementedError, KeyError, AttributeError):
+            return cls(None)  # a document without lists
+
+    @staticmethod
+    def _level(lvl: Any) -> dict:
+        return {"start": _int_val(lvl.find(f"{_W}start"), 1), "fmt": _attr(lvl.find(f"{_W}numFmt")) or "decimal",
+                "text": _attr(lvl.find(f"{_W}lvlText")) or "", "restart": _int_val(lvl.find(f"{_W}lvlRestart"), -1),
+                "legal": lvl.find(f"{_W}isLgl") is not None}
+
+    def label(self, num_id: str | None, ilvl: int | None) -> str:
+        if num_id is None or num_id == "0" or num_id not in self._nums:
+            return ""
+        abstract_id, overrides = self._nums[num_id]
+        levels = dict(self._abstract.get(abstract_id, {}))
+        for level, entry in overrides.items():
+            if "level" in entry:
+                levels[level] = entry["level"]
+        ilvl = ilvl or 0
+        if ilvl not in levels:
+            return ""
+        # Lists with a start override are their own instance; the others share their abstract's counters.
+        key = num_id if any("restart" in e for e in overrides.values()) else f"a{abstract_id}"
+        counters = self._counters.setdefault(key, {})
+        if key == num_id and num_id not in self._started:
+            self._started.add(num_id)
+            for level, entry in overrides.items():
+                if "restart" in entry:
+                    counters[level] = entry["restart"] - 1
+        counters[ilvl] = counters.get(ilvl, levels[ilvl]["start"] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            restart = levels.get(deeper, {}).get("restart", -1)
+            if restart != 0 and (restart < 0 or ilvl < restart):
+                del counters[deeper]
+        level = levels[ilvl]
+        if level["fmt"] == "bullet":
+            glyph = level["text"].strip()
+            return "-" if not glyph or glyph in _BULLET_GLYPHS or ord(glyph[0]) >= 0xF000 else glyph
+        if level["fmt"] == "none":
+            return squeeze(re.sub(r"%\d", "", level["text"]))
+
+        def value(match: re.Match) -> str:
+            at = int(match[1]) - 1
+            fmt = "decimal" if level["legal"] else levels.get(at, {}).get("fmt", "decimal")
+            count = counters.get(at, levels.get(at, {}).get("start", 1))
+            return _format_number(count, fmt)
+
+        return squeeze(re.sub(r"%(\d)", value, level["text"]))
+
+
+_ROMAN_NUMERALS = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                   (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("upperRoman", "lowerRoman"):
+        out, rest = "", max(n, 1)
+        for value, letters in _ROMAN_NUMERALS:
+            while rest >= value:
+                out, rest = out + letters, rest - value
+        return out if fmt == "upperRoman" else out.lower()
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        letter = letters[(max(n, 1) - 1) % 26] * ((max(n, 1) - 1) // 26 + 1)
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+def _int_val_attr(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _on_attr(value: str | None) -> bool:
@@ -789,12 +933,62 @@ _WHOLE_EMPHASIS = (
 )
 _INLINE_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Markers left unpaired (a bold run cut by a table cell or a line): "**CỘNG HÒA…", "năm 2025*".
+_STRAY_EMPHASIS = re.compile(r"(?<![\w*\\])\*{1,3}(?=\S)|(?<=\S)(?<!\\)\*{1,3}(?![\w*])")
 
 
 def _read_text(data: bytes, *, source_format: str) -> ExtractedDocument:
     text = _decode(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return ExtractedDocument(blocks=_markdown_blocks(lines), source_format=source_format)
+    return ExtractedDocument(blocks=_markdown_blocks(_unwrap(lines)), source_format=source_format)
+
+
+_LIST_START = re.compile(r"^\s*(?:[-–•+*]\s|#|\||[IVX]{1,4}\s*[.:]\s|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s|[a-zđ]\s*\)\s)")
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a web page or e-mail hard-wrapped this text at, or None when lines are paragraphs.
+
+    Wrapped text has most of its lines just under one width and none much longer; a text written one
+    paragraph per line has long lines of every length.
+    """
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip() and "|" not in line)
+    if len(lengths) < 8:
+        return None
+    width = lengths[int(len(lengths) * 0.95) - 1]
+    if not 40 <= width <= 110:
+        return None
+    near = sum(1 for n in lengths if width - 20 <= n <= width + 2)
+    return width if near >= 0.4 * len(lengths) else None
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join back the lines of a paragraph that was hard-wrapped (web copies, e-mails).
+
+    A line break is a wrap when the next line's first word would not have fitted on the line, or
+    when an emphasis marker ("*Bắc Ninh, ngày 20") is still open; never before a list item.
+    """
+    width = _wrap_width(lines)
+    texts = [line for line in lines if line.strip()]
+    # Where paragraphs open with an indent, an indented line is a new paragraph, never a wrap.
+    indented = sum(line[:1].isspace() for line in texts) < 0.5 * len(texts)
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if previous.strip() and line.strip() and not _LIST_START.match(line) and "|" not in previous and not (
+            indented and line[:1].isspace()
+        ):
+            first_word = line.split()[0]
+            # A sentence that ends at the line's end most likely ends its paragraph ("… giải quyết./.").
+            wrapped = width is not None and len(previous.rstrip()) + 1 + len(first_word) > width and (
+                not previous.rstrip().endswith((".", ";", ":", "!", "?")))
+            open_emphasis = previous.count("**") % 2 == 1 or (
+                previous.replace("**", "").count("*") % 2 == 1 and not previous.lstrip().startswith("* "))
+            if wrapped or open_emphasis:
+                out[-1] = previous.rstrip() + " " + line.strip()
+                continue
+        out.append(line)
+    return out
 
 
 def _decode(data: bytes) -> str:
@@ -870,7 +1064,7 @@ def _markdown_paragraph(line: str) -> Paragraph | None:
         if whole:
             text, bold, italic = whole.group(2), bold or is_bold, italic or is_italic
             break
-    text = _clean(_unescape_markdown(_INLINE_BOLD.sub(r"\2", text)))
+    text = _clean(_unescape_markdown(_STRAY_EMPHASIS.sub("", _INLINE_BOLD.sub(r"\2", text))))
     return Paragraph(text=text, bold=bold, italic=italic) if text else None
 
 
@@ -917,5 +1111,6 @@ def _pipe_cells(line: str) -> list[str]:
 def _pipe_cell(cell: str) -> str:
     # Web copies put line breaks in cells as <br>: keep them as the cell's own lines, like DOCX cells.
     parts = _BREAK_TAG.split(html.unescape(cell))
-    lines = [_clean(_unescape_markdown(_INLINE_BOLD.sub(r"\2", _clean(part)))) for part in parts]
+    lines = [_clean(_unescape_markdown(_STRAY_EMPHASIS.sub("", _INLINE_BOLD.sub(r"\2", _clean(part)))))
+             for part in parts]
     return "\n".join(line for line in lines if line)

@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from cchc.documents.reading import ExtractedDocument, Paragraph, Table
+from cchc.lib.numbers import parse_vn_number
 from cchc.lib.text import fold, squeeze, strip_accents
 from cchc.orgs.resolver import Resolution, UnitResolver
 
@@ -44,8 +45,9 @@ class TargetClause:
     text: str
     comparator: str  # ">=", "<=", "=", "" (qualitative)
     value: float | None
-    unit: str  # "%", "" …
+    unit: str  # "%", "cuộc thi", "triệu đồng", "ngày" (a deadline: the date is in `due`) …
     scope: str
+    due: datetime.date | None = None
 
 
 @dataclass
@@ -53,6 +55,7 @@ class TargetItem:
     number: str
     text: str
     clauses: list[TargetClause]
+    area: str = ""  # the reform area or part it belongs to ("Cải cách thể chế")
 
     @property
     def qualitative(self) -> bool:
@@ -181,14 +184,14 @@ class ParsedPlan:
             "channels": [asdict(c) for c in self.channels],
             "solutions": self.solutions,
             "funding": self.funding,
+            # One entry per measurable clause (a sentence with two figures is two targets), and one
+            # per qualitative target, each with the item and the area it belongs to.
             "targets": [
-                {"number": t.number, "text": t.text, "qualitative": t.qualitative,
-                 "comparator": t.clauses[0].comparator if t.clauses else "",
-                 "value": t.clauses[0].value if t.clauses else None,
-                 "unit": t.clauses[0].unit if t.clauses else "",
-                 "scope": t.clauses[0].scope if t.clauses else "",
-                 "clauses": [asdict(c) for c in t.clauses]}
-                for t in self.targets
+                {"number": t.number, "area": t.area, "item": t.text, "text": c.text if c else t.text,
+                 "qualitative": c is None, "comparator": c.comparator if c else "",
+                 "value": c.value if c else None, "unit": c.unit if c else "", "scope": c.scope if c else "",
+                 "due": _iso(c.due) if c else None}
+                for t in self.targets for c in (t.clauses or [None])
             ],
             "duties": [
                 {"unit": d.unit_text, "unit_id": _codes(d.resolution), "items": d.items}
@@ -333,7 +336,9 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     if not rows and appendix_start is not None:
         rows = flattened_appendix_rows(lines[appendix_start:], resolver=resolver, period=period)
     if not rows:
-        rows = _inline_tasks(plan, resolver, period) + _tasks_from_duties(plan, period)
+        inline: set[int] = set()
+        rows = _inline_tasks(plan, resolver, period, seen=inline)
+        rows += _solution_tasks(plan, resolver, period, skip=inline) + _tasks_from_duties(plan, period)
     plan.tasks = rows
     return plan
 
@@ -539,11 +544,17 @@ def _split_preamble(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _read_preamble(lines: list[str], plan: ParsedPlan) -> None:
-    text = squeeze(" ".join(lines))
+    # Sentences open a line or follow "." or ";" (the marker "\x00" keeps where lines started).
+    text = squeeze(" \x00".join(squeeze(line) for line in lines if squeeze(line)))
     sa = _sa(text)
-    m = re.search(r"Th\w{1,2}c\s+hi\w{1,2}n\s+(?P<ref>.+?)(?:,\s*[^,]*?(?:ban hanh|xay dung)\s+ke hoach|$)", sa, re.I)
+    # "Thực hiện Kế hoạch số …" opening a sentence; "… về đẩy mạnh việc thực hiện Chương trình" is not it.
+    m = re.search(r"(?:^|[;.]\s*|\x00)Th\w{1,2}c\s+hi\w{1,2}n\s+(?P<ref>.+?)"
+                  r"(?:,\s*[^,]*?(?:ban hanh|xay dung)\s+ke hoach|$)", sa, re.I)
+    text, sa = text.replace("\x00", ""), sa.replace("\x00", "")
     if m:
-        refs = list(_iter_refs(text[m.start("ref"):m.end("ref")]))
+        ref = text[m.start("ref") - m.string.count("\x00", 0, m.start("ref")):
+                   m.end("ref") - m.string.count("\x00", 0, m.end("ref"))]
+        refs = list(_iter_refs(ref))
         if refs:
             # The parent plan when the clause names one ("… và Kế hoạch số 21/KH-UBND"), else the first.
             plan.implements = next((r for r in refs if r.kind == "Kế hoạch"), refs[0])
@@ -671,15 +682,15 @@ def _items(section: Section) -> list[Section]:
 
 # Section titles by meaning, tolerant of OCR ("HINH THU'C", "Muc tiéu", "POI TUQNG").
 _SECTION_KINDS = [
-    ("targets", re.compile(r"^muc ti\w{0,3}u cu th\w{0,2}")),
-    ("objectives", re.compile(r"^muc (d\w{0,3}ch|ti\w{0,3}u)\b")),
+    ("objectives", re.compile(r"^muc (d\w{0,3}ch|ti\w{0,3}u (chung|t\w{0,3}ng qu\w{0,3}t))\b")),
+    ("targets", re.compile(r"^(muc ti\w{0,3}u|ch\w{0,2} ti\w{0,3}u)\b")),
     ("requirements", re.compile(r"^y\w{0,3}u c\w{0,3}u\b")),
     ("audiences", re.compile(r"^[dp]\w{0,3}i t\w{0,4}ng\b")),
     ("channels", re.compile(r"^h\w{0,3}nh th\w{0,3}c\b")),
     ("topics", re.compile(r"^n\w{0,3}i dung\b(?!.*\bh\w{0,3}nh th\w{0,3}c\b)")),
     ("funding", re.compile(r"^kinh ph\w{0,2}\b")),
     ("solutions", re.compile(r"^(.*\bgi\w{0,3}i ph\w{0,3}p\b|nhi\w{0,3}m v\w{0,2}\b)")),
-    ("duties", re.compile(r"^(t\w{0,2} ch\w{0,3}c th\w{0,3}c hi\w{0,3}n|tr\w{0,3}ch nhi\w{0,3}m)\b")),
+    ("duties", re.compile(r"^(t\w{0,2} ch\w{0,3}c th\w{0,3}c hi\w{0,3}n|tr\w{0,3}ch nhi\w{0,3}m|ph\w{0,2}n c\w{0,3}ng)\b")),
 ]
 
 
@@ -691,30 +702,58 @@ def _section_kind(title: str) -> str | None:
     return None
 
 
+def _with_ancestors(sections: list[Section], ancestors: tuple[Section, ...] = ()):
+    for s in sections:
+        yield s, ancestors
+        yield from _with_ancestors(s.children, (*ancestors, s))
+
+
+def _has_kinds_below(section: Section) -> bool:
+    return any(_section_kind(c.title) for c in _walk(section.children))
+
+
+def _area(ancestors: tuple[Section, ...]) -> str:
+    """The reform area or part a block sits in: its nearest ancestor that is not a kind of block."""
+    return next((a.title.rstrip(" :") for a in reversed(ancestors) if not _section_kind(a.title)), "")
+
+
 def _read_sections(plan: ParsedPlan, resolver: UnitResolver) -> None:
-    for s in _walk(plan.sections):
+    """Each block by what its title means, at any depth: a plan by reform areas has a "Mục tiêu"
+    and a "Nhiệm vụ" in every area, and each of them counts."""
+    for s, ancestors in _with_ancestors(plan.sections):
         kind = _section_kind(s.title)
-        if kind != "duties" and any(_section_kind(c.title) for c in s.children):
-            continue  # "II. NỘI DUNG" holding "1. Nội dung…", "2. Hình thức…": read its parts instead
+        if kind is None or (kind != "funding" and any(_section_kind(a.title) == "duties" for a in ancestors)):
+            continue
+        if kind != "duties" and _has_kinds_below(s):
+            # "I. MỤC TIÊU, YÊU CẦU" holding "1. Mục tiêu", "2. Yêu cầu", or "II. CHỈ TIÊU, NHIỆM VỤ"
+            # holding the areas: read its parts instead.
+            continue
         items = [c.body for c in s.children]
-        if kind == "targets" and not plan.targets:
-            plan.targets = [_target(c) for c in s.children] or [_target(s)]
-        elif kind == "objectives" and not plan.objectives:
-            plan.objectives = [c.body for c in s.children if _section_kind(c.title) != "targets"] or s.text
-        elif kind == "requirements" and not plan.requirements:
-            plan.requirements = items or s.text
-        elif kind == "audiences" and not plan.audiences:
-            plan.audiences = items or [squeeze(" ".join(s.text))]
+        if kind in ("targets", "objectives"):
+            area = _area(ancestors)
+            parts = s.children or [s]
+            found = [_target(c if s.children else Section(s.marker, s.level, "", s.text), area) for c in parts]
+            if kind == "objectives":
+                plan.objectives += [c.body for c in s.children] or [squeeze(" ".join(s.text))]
+                found = [t for t in found if t.clauses]  # a measurable aim is a target too
+            plan.targets += [t for t in found if t.text]
+        elif kind == "requirements":
+            plan.requirements += items or s.text
+        elif kind == "audiences":
+            plan.audiences += items or [squeeze(" ".join(s.text))]
         elif kind == "topics" and s.children and not plan.topics:
             plan.topics = _list_items(s.children)
         elif kind == "channels" and not plan.channels:
             plan.channels = _list_items(s.children) or _prose_items(s.text)
-        elif kind == "solutions" and not plan.solutions:
-            plan.solutions = items
+        elif kind == "solutions":
+            plan.solutions += items
         elif kind == "funding" and not plan.funding:
             plan.funding = squeeze(" ".join([*s.text, *items]))
-        elif kind == "duties" and not plan.duties:
-            plan.duties = _duties(s, resolver)
+        elif kind == "duties":
+            plan.duties += _duties(s, resolver)
+    if not plan.objectives:
+        # A plan whose only aims are its "Mục tiêu" list: the qualitative ones are its objectives.
+        plan.objectives = [t.text for t in plan.targets if t.qualitative]
     # Work assigned inside the solutions ("1.1. Các sở, ban, ngành" then its dash items) counts as
     # duties too: many plans put "who does what" there rather than under "Tổ chức thực hiện".
     known = {id(n) for s in _walk(plan.sections) if _section_kind(s.title) == "duties" for n in _walk(s.children)}
@@ -737,21 +776,60 @@ def _prose_items(lines: list[str]) -> list[Item]:
     return [Item(str(i), p) for i, p in enumerate((p for p in parts if p), start=1)]
 
 
+# Where the name of the unit that opens a sentence ends: at its first verb ("Sở Tư pháp chủ trì…").
+_UNIT_VERB = re.compile(
+    r"\s*(?::|,?\s+(?:chu tri|co trach nhiem|chiu trach nhiem|phoi hop|tham muu|thuc hien|trien khai|chi dao|"
+    r"to chuc|xay dung|theo doi|huong dan|can cu|duoc giao|ra soat|kiem tra|ban hanh|tang cuong|nghien cuu|"
+    r"bo tri|dam bao|bao dam|cap nhat|day manh|quan tam|tiep tuc|thuong xuyen|lam dau moi|la co quan|"
+    r"tong hop|dinh ky|khan truong|chu dong|giup|co van ban|gui|bao cao|cung cap|phan cong|tuyen truyen|"
+    r"dang tai|phat huy|van dong|giam sat|quan ly|nang cao|uu tien|xu ly|cong bo|thiet lap|van hanh|"
+    r"nhu sau|can|phai)\b)"
+)
+_ASSIGNING = re.compile(r"^(giao (cho )?|de nghi |yeu cau |dong chi )", re.I)
+
+
+def _leading_unit(text: str) -> str | None:
+    """The unit a sentence starts with ("Sở Tư pháp chủ trì…", "Giao Văn phòng UBND tỉnh…"), if any."""
+    sa = _sa(text)
+    low = sa.lower()
+    offset = 0
+    m = _ASSIGNING.match(low)
+    if m and not low.startswith("dong chi"):
+        offset = m.end()
+    if not _UNIT_HEAD.match(fold(text[offset:])) or fold(text[offset:]).startswith(("don vi ", "co quan ")):
+        return None
+    end = _UNIT_VERB.search(low, offset)
+    if end is None or end.start() - offset > 120 or end.start() - offset < 3:
+        return None
+    return squeeze(text[offset:end.start()]).strip(" ,;-")
+
+
 def _duties(section: Section, resolver: UnitResolver) -> list[Duty]:
+    """Who does what, in all the shapes plans write it: numbered or lettered unit headings ("a) Sở
+    Nội vụ:"), bold unit names, paragraphs or dash items that open with the unit."""
     duties: list[Duty] = []
+    for line in section.text:
+        unit_text = _leading_unit(line)
+        if unit_text:
+            duties.append(Duty(unit_text, _resolved(resolver, unit_text), [line]))
     for child in section.children:
         kind = _section_kind(child.title)
         if kind in ("funding", "duties") or fold(child.title).startswith("che do bao cao"):
             if kind == "duties":
                 duties += _duties(child, resolver)
             continue
-        if len(child.title) > 160:
+        if len(child.title) > 160 or (child.marker == "-" and not child.children):
+            unit_text = _leading_unit(child.title)
+            if unit_text:  # "- Sở Tư pháp chủ trì, phối hợp …"
+                duties.append(Duty(unit_text, _resolved(resolver, unit_text), [child.body]))
             continue
         unit_text = child.title.split(":")[0].strip() if ":" in child.title else child.title
+        if len(unit_text) > 120:
+            unit_text = _leading_unit(child.title) or unit_text
         res = resolver.resolve(unit_text)
         if not res.matches and not res.ambiguous and not _looks_like_unit_name(unit_text):
             # "1. Công tác triển khai": a sub-heading, not a unit; its own items may name units.
-            duties += _duties(child, resolver) if child.children else []
+            duties += _duties(child, resolver)
             continue
         # A heading that names who does the work is kept even when the name is unknown: it is
         # reported for a person to map, never dropped.
@@ -759,40 +837,96 @@ def _duties(section: Section, resolver: UnitResolver) -> list[Duty]:
             res.unresolved.append(unit_text)
         items = [c.body for c in child.children] or ([squeeze(" ".join(child.text))] if child.text else [])
         if unit_text != child.title:  # "Đồng chí Phó Trưởng ban: Trực tiếp chỉ đạo …"
-            items.insert(0, child.title.split(":", 1)[1].strip())
+            rest = child.title.split(":", 1)[1].strip() if ":" in child.title else child.title
+            items.insert(0, rest)
         duties.append(Duty(unit_text, res, [i for i in items if i]))
     return duties
 
 
-_COMPARATORS = [
-    (r"(?:toi thieu|it nhat|khong thap hon|tren|tu)\s*(?:la\s*|dat\s*)?(\d+(?:[.,]\d+)?)\s*(%|phan tram)", ">="),
-    (r"(?:toi da|khong qua|duoi|khong vuot qua)\s*(?:la\s*)?(\d+(?:[.,]\d+)?)\s*(%|phan tram)", "<="),
-    (r"(\d+(?:[.,]\d+)?)\s*(%)", "="),
-]
+def _resolved(resolver: UnitResolver, unit_text: str) -> Resolution:
+    res = resolver.resolve(unit_text)
+    if not res.matches and not res.ambiguous and not res.unresolved:
+        res.unresolved.append(unit_text)
+    return res
 
 
-def _target(section: Section) -> TargetItem:
+# Measurable clauses, on accent-stripped lower-case text (same positions as the original).
+_AT_LEAST = re.compile(
+    r"(?:toi thieu|it nhat|khong thap hon|khong duoi|khong it hon|tren|vuot|tu|dat|dat ty le|dat muc|"
+    r"dat khoang|>=|≥|>)\s*(?:la\s*|dat\s*|muc\s*|ty le\s*)?$"
+)
+_AT_MOST = re.compile(r"(?:toi da|khong qua|khong vuot qua|duoi|giam|giam xuong|giam con|<=|≤|<)\s*(?:la\s*|con\s*)?$")
+_PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|phan tram)")
+_MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:,\d+)?)\s*(trieu dong|ty dong|nghin dong|ngan dong|dong)\b")
+_COUNT_NOUNS = (
+    "cuoc thi|hoi thi|hoi nghi|hoi thao|toa dam|lop tap huan|lop boi duong|lop|buoi|tin bai|tin|bai viet|bai|"
+    "phong su|chuyen muc|chuyen de|chuong trinh|video|clip|phim|pano|ap phich|to roi|to gap|bang ron|khau hieu|"
+    "cuoc|lan|dot|luot|san pham|mo hinh|sang kien|de an|van ban|ke hoach|bao cao|doan kiem tra|doan|hoat dong|"
+    "so bao|so|ky|tap|cuon|nguoi|hoc vien|thu tuc|dich vu|don vi|co quan|nhiem vu|cau hoi|diem|giai|ban tin"
+)
+_COUNT = re.compile(rf"(?<![\d.,/])(\d{{1,4}})\s+({_COUNT_NOUNS})\b")
+_COUNT_AFTER = re.compile(r"(?:nam|so|khoan|dieu|diem|muc|phu luc|giai doan|thang|ngay|quy|tu|den|va|/)\s*$")
+_DUE = re.compile(r"(?:truoc|cham nhat|han chot|den|trong) ngay (\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+
+
+def _target(section: Section, area: str = "") -> TargetItem:
     text = section.body
-    sa = _sa(text)
-    low = sa.lower()
-    clauses: list[TargetClause] = []
-    taken: list[tuple[int, int]] = []
-    for pattern, comparator in _COMPARATORS:
-        for m in re.finditer(pattern, low):
-            if any(a <= m.start() < b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            value = float(m[1].replace(",", "."))
-            # Scope: the words right after the figure ("… 20% các sở, ban, ngành và UBND các xã, phường").
-            after = text[m.end(): m.end() + 120]
-            scope = squeeze(re.split(r"[;.]|(?:\s-\s)", after)[0])
-            clause_start = max(0, text.rfind(";", 0, m.start()) + 1, text.rfind(".", 0, m.start()) + 1)
-            clause_end = min([i for i in (text.find(";", m.end()), text.find(".", m.end())) if i != -1] or [len(text)])
-            clauses.append(TargetClause(squeeze(text[clause_start:clause_end]), comparator, value, "%", scope))
-    clauses.sort(key=lambda c: text.find(c.text))
-    if not clauses:
-        clauses = []
-    return TargetItem(section.marker, text, clauses)
+    return TargetItem(section.marker, text, _clauses(text), area)
+
+
+def _clauses(text: str) -> list[TargetClause]:
+    """Every figure a target commits to: percentages, counts, money, deadlines, with the comparator
+    written right before it ("tối thiểu 98%", "không quá 5%", "ít nhất 01 cuộc thi", "trước ngày …")."""
+    low = _sa(text).lower()
+    found: list[tuple[int, int, str, float | None, str, datetime.date | None]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < e and s < b for s, e, *_ in found)
+
+    for m in _PERCENT.finditer(low):
+        found.append((m.start(), m.end(), _comparator(low, m.start(), "="), _number(m[1]), "%", None))
+    for m in _MONEY.finditer(low):
+        if free(m.start(), m.end()):
+            found.append((m.start(), m.end(), _comparator(low, m.start(), "="), _number(m[1]),
+                          squeeze(text[m.start(2):m.end(2)]), None))
+    for m in _COUNT.finditer(low):
+        if free(m.start(), m.end()) and not _COUNT_AFTER.search(low[max(0, m.start() - 12):m.start()]):
+            found.append((m.start(), m.end(), _comparator(low, m.start(), "="), float(m[1]),
+                          squeeze(text[m.start(2):m.end(2)]), None))
+    for m in _DUE.finditer(low):
+        try:
+            due = datetime.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            continue
+        if free(m.start(), m.end()):
+            found.append((m.start(), m.end(), "<=", None, "ngày", due))
+    found.sort()
+    clauses = []
+    for start, end, comparator, value, unit, due in found:
+        after = text[end: end + 120]
+        scope = squeeze(re.split(r"[;.]|(?:\s-\s)", after)[0]) if unit == "%" else ""
+        clause_start = max(0, text.rfind("; ", 0, start) + 1, text.rfind(". ", 0, start) + 1)
+        ends = [i for i in (text.find("; ", end), text.find(". ", end), text.find(";", end)) if i != -1]
+        clause_end = min(ends or [len(text)])
+        clauses.append(TargetClause(squeeze(text[clause_start:clause_end]).rstrip(" .;"), comparator, value, unit,
+                                    scope, due))
+    return clauses
+
+
+def _comparator(low: str, at: int, default: str) -> str:
+    before = low[max(0, at - 30):at]
+    if _AT_LEAST.search(before):
+        return ">="
+    if _AT_MOST.search(before):
+        return "<="
+    return default
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(parse_vn_number(text))
+    except ValueError:
+        return None
 
 
 def _read_closing(lines: list[str], plan: ParsedPlan) -> None:
@@ -885,16 +1019,64 @@ _INLINE = re.compile(
     r"(?:;\s*(?:thoi gian(?: thuc hien| hoan thanh)?)\s*:\s*(?P<time>[^;.]+))?\s*[.;]?\s*$",
     re.I,
 )
-_TIME_IN_TEXT = re.compile(
-    r"(truoc ngay \d{1,2}/\d{1,2}(?:/\d{4})?|quy [ivx, ]+(?:/| nam )\d{4}|thang \d{1,2}/\d{4}|"
-    r"dinh ky hang (?:thang|quy|nam)[^.;]*|thuong xuyen)",
-    re.I,
-)
+# When a sentence says the work is due, most specific first: "thời gian: Quý III/2026" over "năm 2026".
+_TIMES_IN_TEXT = [re.compile(p, re.I) for p in (
+    r"(?<=thoi gian thuc hien: )[^.;]+|(?<=thoi gian hoan thanh: )[^.;]+|(?<=thoi gian: )[^.;]+",
+    r"(?:truoc|cham nhat|trong) ngay \d{1,2}/\d{1,2}(?:/\d{4})?",
+    r"quy [ivx, ]+(?:/| nam )\d{4}",
+    r"thang \d{1,2}(?:/| nam )\d{4}",
+    r"(?:dinh ky )?h[aa]ng (?:thang|quy|nam)[^.;,]*",
+    r"dinh ky (?:thang|quy|nam|6 thang)[^.;,]*",
+    r"thuong xuyen|lien tuc",
+    r"(?:6|06) thang (?:dau|cuoi) nam \d{4}",
+    r"(?<=trong )nam \d{4}|(?<=hoan thanh )nam \d{4}",
+)]
 
 
-def _inline_tasks(plan: ParsedPlan, resolver: UnitResolver, period) -> list[TaskRow]:
+def _time_in_text(text: str) -> str:
+    sa = _sa(text)
+    for pattern in _TIMES_IN_TEXT:
+        m = pattern.search(sa)
+        if m:
+            return squeeze(text[m.start():m.end()]).rstrip(" ,")
+    return ""
+
+
+def _timeframe_in(text: str, period) -> Timeframe:
+    found = _time_in_text(text)
+    timeframe = parse_timeframe(found, period_start=period[0], period_end=period[1]) if found else None
+    if timeframe is None or timeframe.kind == "unparsed":
+        # Work without a stated time runs through the whole plan period.
+        timeframe = parse_timeframe("Thường xuyên", period_start=period[0], period_end=period[1])
+    return timeframe
+
+
+def _solution_tasks(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: set[int]) -> list[TaskRow]:
+    """Items under "Nhiệm vụ, giải pháp" whose sentence names who does it ("- Sở Tư pháp chủ trì …")."""
+    rows: list[TaskRow] = []
+    for s, ancestors in _with_ancestors(plan.sections):
+        if _section_kind(s.title) != "solutions" or _has_kinds_below(s):
+            continue
+        group = next((a for a in reversed(ancestors) if not _section_kind(a.title)), ancestors[0] if ancestors else s)
+        for item in _walk(s.children):
+            if item.children or id(item) in skip:
+                continue
+            unit = _leading_unit(item.body)
+            if unit is None:
+                continue
+            rows.append(TaskRow(group.marker, group.title, item.marker if item.marker != "-" else "", item.body, "",
+                                unit, "", _timeframe_in(item.body, period), source="text",
+                                lead=_resolved(resolver, unit)))
+    for i, row in enumerate(rows):
+        if not row.number:
+            row.number = str(1 + sum(1 for r in rows[:i] if r.group == row.group))
+    return rows
+
+
+def _inline_tasks(plan: ParsedPlan, resolver: UnitResolver, period, *, seen: set[int] | None = None) -> list[TaskRow]:
     """Tasks written in the text: "… Chủ trì: Sở X; phối hợp: Sở Y; thời gian: Quý IV/2025"."""
     rows: list[TaskRow] = []
+    seen = set() if seen is None else seen
     group, group_title = "", ""
     for s in _walk(plan.sections):
         if s.level == 1:
@@ -903,6 +1085,7 @@ def _inline_tasks(plan: ParsedPlan, resolver: UnitResolver, period) -> list[Task
         m = _INLINE.search(sa)
         if not m:
             continue
+        seen.add(id(s))
         body = s.body
         title = squeeze(body[: m.start()]).rstrip(" .;:(")
         lead = squeeze(body[m.start("lead"):m.end("lead")])
@@ -919,12 +1102,6 @@ def _tasks_from_duties(plan: ParsedPlan, period) -> list[TaskRow]:
     rows: list[TaskRow] = []
     for index, duty in enumerate(plan.duties, start=1):
         for number, item in enumerate(duty.items, start=1):
-            m = _TIME_IN_TEXT.search(_sa(item))
-            text = item[m.start():m.end()] if m else ""
-            timeframe = parse_timeframe(text, period_start=period[0], period_end=period[1]) if text else None
-            if timeframe is None or timeframe.kind == "unparsed":
-                # A duty without a stated time runs through the whole plan period.
-                timeframe = parse_timeframe("Thường xuyên", period_start=period[0], period_end=period[1])
             rows.append(TaskRow(str(index), duty.unit_text, str(number), item, "", duty.unit_text, "",
-                                timeframe, source="duty", lead=duty.resolution))
+                                _timeframe_in(item, period), source="duty", lead=duty.resolution))
     return rows
