@@ -953,13 +953,18 @@ def _wrap_width(lines: list[str]) -> int | None:
     paragraph per line has long lines of every length.
     """
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip() and "|" not in line)
-    if len(lengths) < 8:
+    if len(lengths) < 20:
         return None
     width = lengths[int(len(lengths) * 0.95) - 1]
     if not 40 <= width <= 110:
         return None
     near = sum(1 for n in lengths if width - 20 <= n <= width + 2)
     return width if near >= 0.4 * len(lengths) else None
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
 def _unwrap(lines: list[str]) -> list[str]:
@@ -973,15 +978,20 @@ def _unwrap(lines: list[str]) -> list[str]:
     # Where paragraphs open with an indent, an indented line is a new paragraph, never a wrap.
     indented = sum(line[:1].isspace() for line in texts) < 0.5 * len(texts)
     out: list[str] = []
+    last = ""  # the last physical line: a joined paragraph is longer than any line of the page
     for line in lines:
         previous = out[-1] if out else ""
+        before, last = last, line
         if previous.strip() and line.strip() and not _LIST_START.match(line) and "|" not in previous and not (
             indented and line[:1].isspace()
         ):
+            if _mostly_upper(line) or _mostly_upper(previous):
+                out.append(line)  # headers, titles and headings are lines of their own
+                continue
             first_word = line.split()[0]
             # A sentence that ends at the line's end most likely ends its paragraph ("… giải quyết./.").
-            wrapped = width is not None and len(previous.rstrip()) + 1 + len(first_word) > width and (
-                not previous.rstrip().endswith((".", ";", ":", "!", "?")))
+            wrapped = width is not None and len(before.rstrip()) + 1 + len(first_word) > width and (
+                not previous.rstrip().endswith((".", ";", ":", "!", "?", "**")))
             open_emphasis = previous.count("**") % 2 == 1 or (
                 previous.replace("**", "").count("*") % 2 == 1 and not previous.lstrip().startswith("* "))
             if wrapped or open_emphasis:

@@ -112,6 +112,7 @@ class Section:
 class ParsedPlan:
     kind: str = "other"
     doc_type: str = ""
+    wrapper: str = ""  # "decision" when the plan is the annex of a Quyết định that issues it
     title: str = ""
     issuer: str = ""
     parent_body: str = ""
@@ -166,6 +167,7 @@ class ParsedPlan:
         return {
             "kind": self.kind,
             "doc_type": self.doc_type,
+            "wrapper": self.wrapper,
             "title": self.title,
             "issuer": self.issuer,
             "issuer_unit": self.issuer_unit_code,
@@ -235,7 +237,9 @@ def _problems(res: Resolution, where: str) -> list[dict]:
 _DOC_TYPES = ["KE HOACH", "BAO CAO", "TO TRINH", "QUYET DINH", "THONG BAO", "CONG VAN", "BANG TONG HOP",
               "BIEN BAN", "HUONG DAN", "CHUONG TRINH", "NGHI QUYET", "CHI THI"]
 _DOC_TYPE_LABELS = {"TO TRINH": "tờ trình", "CONG VAN": "công văn", "QUYET DINH": "quyết định",
-                    "THONG BAO": "thông báo", "BAO CAO": "báo cáo"}
+                    "THONG BAO": "thông báo", "BAO CAO": "báo cáo", "BANG TONG HOP": "bảng tổng hợp",
+                    "BIEN BAN": "biên bản", "HUONG DAN": "hướng dẫn", "CHUONG TRINH": "chương trình",
+                    "NGHI QUYET": "nghị quyết", "CHI THI": "chỉ thị"}
 _MOTTO = re.compile(r"C[O0]NG\s*H[O0]A\s*X[A4]\s*H[O0]I\s*CH[UỦ]\s*NGH[I1]A\s*VI[E]T\s*NAM", re.I)
 # OCR reads the motto as "Doc 14p - Tu do - Hanh phiic": match its shape, not its letters.
 _MOTTO2 = re.compile(r"D\w{1,2}c\s*\S{1,4}\s*[-–—]\s*T\w\s*do\s*[-–—]\s*H\w{1,3}nh\s*ph\w*", re.I)
@@ -298,7 +302,12 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
         # The plan's own header sits around its national motto, after the skipped cover letter.
         motto = max((i for i in range(header_from, start) if _MOTTO.search(_sa(lines[i]))), default=header_from)
         header_from = max(header_from, motto - 2)
-    header_lines = [line for line in lines[header_from:start] if not line.lstrip().startswith(("-", "–"))]
+    decision = getattr(plan, "_decision", None)
+    if decision:
+        header_from, header_to = 0, decision[0]  # the decision's own header: its number, date, issuer
+    else:
+        header_to = start
+    header_lines = [line for line in lines[header_from:header_to] if not line.lstrip().startswith(("-", "–"))]
     _read_header(header_lines, plan)
     body_start = _read_title(lines, start + 1, plan)
     _read_period(plan)
@@ -306,7 +315,8 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     end_body, appendix_start, sign_start = _body_bounds(lines, body_start)
     preamble, body = _split_preamble(lines[body_start:end_body])
     _read_preamble(preamble, plan)
-    _read_legal_refs(lines[body_start:end_body], plan)
+    # A decision that issues the plan cites its grounds before the annex.
+    _read_legal_refs((lines[decision[0]:decision[1]] if decision else []) + lines[body_start:end_body], plan)
     plan.sections = _section_tree(body)
     context = resolver.context
     if plan.issuer_unit_code is None:
@@ -327,6 +337,11 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
         resolver = UnitResolver(context=context)
     _read_sections(plan, resolver)
     _read_closing(lines[end_body:appendix_start if appendix_start is not None else len(lines)], plan)
+    if decision and not plan.signer_name:
+        # The annex is signed by its decision: read the decision's closing, from its "Nơi nhận".
+        part = lines[decision[0]:decision[1]]
+        at = next((k for k, line in enumerate(part) if re.match(r"^noi nh\w*\b", fold(line))), 0)
+        _read_closing(part[at:], plan)
 
     period = (plan.period_start or datetime.date(plan.date.year if plan.date else datetime.date.today().year, 1, 1),
               plan.period_end or datetime.date(plan.date.year if plan.date else datetime.date.today().year, 12, 31))
@@ -375,26 +390,56 @@ def _looks_like_task_table(table: Table) -> bool:
 # --- header -------------------------------------------------------------------------------------
 
 
+def _doc_type_at(lines: list[str], i: int) -> str | None:
+    """The document kind a short line names, read the way OCR and typists mangle it: "KẾ HOẠCH",
+    "K Ế H O Ạ C H", "KẾHOẠCH", or "KẾ" on one line and "HOẠCH" on the next (joined in `lines`)."""
+    line = lines[i]
+    folded = fold(line)
+    if not folded or len(folded) > 60:
+        return None
+    upper_ratio = sum(c.isupper() for c in line) / max(1, sum(c.isalpha() for c in line))
+    compact = folded.replace(" ", "")
+    for doc_type in _DOC_TYPES:
+        name = doc_type.lower()
+        if folded == name or compact == name.replace(" ", "") or (folded.startswith(name) and upper_ratio > 0.8):
+            return doc_type
+        first, _, rest = name.partition(" ")
+        if compact == first and upper_ratio > 0.8 and i + 1 < len(lines):
+            following = fold(lines[i + 1]).replace(" ", "")
+            if following == rest.replace(" ", ""):
+                lines[i], lines[i + 1] = f"{line.strip()} {lines[i + 1].strip()}", ""
+                return doc_type
+    return None
+
+
 def _find_doc_type(lines: list[str], plan: ParsedPlan) -> int:
-    """Index of the "KẾ HOẠCH" line; a cover letter (Tờ trình) before the plan is skipped."""
+    """Index of the "KẾ HOẠCH" line; a cover letter (Tờ trình) before the plan is skipped, and a
+    decision that issues the plan (its annex) is read as that plan, with the decision's number."""
     first_type, first_index = None, 0
-    for i, line in enumerate(lines):
-        folded = fold(line)
-        if not folded or len(folded) > 60:
+    for i in range(len(lines)):
+        doc_type = _doc_type_at(lines, i)
+        if doc_type is None:
             continue
-        upper_ratio = sum(c.isupper() for c in line) / max(1, sum(c.isalpha() for c in line))
-        for doc_type in _DOC_TYPES:
-            if folded == doc_type.lower() or (folded.startswith(doc_type.lower()) and upper_ratio > 0.8):
-                if doc_type == "KE HOACH":
-                    plan.doc_type = "KẾ HOẠCH"
-                    if first_type and first_type != "KE HOACH":
-                        label = _DOC_TYPE_LABELS.get(first_type, first_type.title())
-                        plan.warnings.append(f"Đã bỏ qua {label} đứng trước kế hoạch.")
-                        plan._header_from = first_index + 1
-                    return i
-                if first_type is None:
-                    first_type, first_index = doc_type, i
+        if doc_type == "KE HOACH":
+            plan.doc_type = "KẾ HOẠCH"
+            if first_type == "QUYET DINH":
+                plan.wrapper = "decision"
+                plan.warnings.append("Kế hoạch ban hành kèm theo quyết định: số, ngày và người ký lấy từ quyết định.")
+                plan._decision = (first_index, i)
+            elif first_type and first_type != "KE HOACH":
+                label = _DOC_TYPE_LABELS.get(first_type, first_type.title())
+                plan.warnings.append(f"Đã bỏ qua {label} đứng trước kế hoạch.")
+                plan._header_from = first_index + 1
+            return i
+        if first_type is None:
+            first_type, first_index = doc_type, i
     what = next((line for line in lines if fold(line) and sum(c.isupper() for c in line) > 6), "")
+    if first_type:
+        label = _DOC_TYPE_LABELS.get(first_type, first_type.lower())
+        extra = (" Quyết định này ban hành một kế hoạch nhưng tệp không kèm nội dung kế hoạch: hãy tải lên"
+                 " tệp có phụ lục kế hoạch.") if first_type == "QUYET DINH" else ""
+        raise NotAPlanError(f"Tài liệu này không phải là một kế hoạch: đây có vẻ là {label}"
+                            + (f" (“{squeeze(what)[:120]}”)." if what else ".") + extra)
     raise NotAPlanError(
         "Tài liệu này không phải là một kế hoạch (không có dòng “KẾ HOẠCH” ở đầu văn bản)"
         + (f"; nội dung bắt đầu bằng: “{squeeze(what)[:120]}”." if what else ".")
@@ -441,13 +486,47 @@ def _set_date(plan: ParsedPlan, line: str, d: re.Match) -> None:
     plan._year = year  # used for the period when the title gives none
 
 
+# Syllables of the names in a header block, to put back the spaces OCR loses ("BỘCÔNGAN").
+_HEADER_SYLLABLES = frozenset("""
+uy ban nhan dan tinh thanh pho xa phuong dac khu so noi vu bo cong an tu phap van phong tai chinh xay dung
+y te giao duc dao tao khoa hoc nghe nong nghiep moi truong chi dang mat tran to quoc hoi dong quan huyen cuc
+thue hai kho bac bao hiem thuong du lich the thao ngoai toc ton tra su bien trung tam phuc hanh lao binh ke
+hoach dau thong tin truyen nguyen ky thuat kiem sat vien nhan toa doan cap ly viec lam hop tac quy ha nam
+dinh lam lang son cao ninh binh giang bac hoa hue da nang
+""".split())
+
+
+def _respace(word: str) -> str:
+    """"BỘCÔNGAN" → "BỘ CÔNG AN" when the run splits into known header syllables; else unchanged."""
+    key = _sa(word).lower()
+    if len(key) < 6 or not key.isalpha() or key in _HEADER_SYLLABLES:
+        return word
+    best: list[list[int] | None] = [[]] + [None] * len(key)
+    for end in range(1, len(key) + 1):
+        for begin in range(max(0, end - 6), end):
+            if best[begin] is not None and key[begin:end] in _HEADER_SYLLABLES:
+                if best[end] is None or len(best[begin]) + 1 < len(best[end]):
+                    best[end] = [*best[begin], end]
+    cuts = best[len(key)]
+    if not cuts or len(cuts) < 2:
+        return word
+    pieces, at = [], 0
+    for cut in cuts:
+        pieces.append(word[at:cut])
+        at = cut
+    return " ".join(pieces)
+
+
 def _set_issuer(plan: ParsedPlan, parts: list[str]) -> None:
+    # OCR debris ("BỘCÔNGAN „") and lost spaces in header words.
+    parts = [squeeze(" ".join(_respace(w) for w in re.sub(r"[„“”\"'`~^*_|•·]+", " ", p).split())) for p in parts]
+    parts = [p for p in parts if fold(p)]
     if not parts:
         return
     # "UBND TỈNH NINH BÌNH / SỞ NỘI VỤ": the first line is the governing body, the second the issuer.
-    starts_issuer = re.compile(r"^(SO|BAN|PHONG|TRUNG TAM|VAN PHONG|CHI CUC|THANH TRA|BAO)\b")
+    starts_issuer = re.compile(r"^(SO|BAN|PHONG|TRUNG TAM|VAN PHONG|CHI CUC|THANH TRA|BAO|CONG AN|CUC|BO CHI HUY)\b")
     for i in range(1, len(parts)):
-        if starts_issuer.match(_sa(parts[i]).upper()) and fold(parts[0]).startswith(("ubnd", "uy ban")):
+        if starts_issuer.match(_sa(parts[i]).upper()) and fold(parts[0]).startswith(("ubnd", "uy ban", "bo ", "tinh uy")):
             plan.parent_body = " ".join(parts[:i])
             plan.issuer = " ".join(parts[i:])
             return
@@ -471,6 +550,9 @@ def _read_title(lines: list[str], start: int, plan: ParsedPlan) -> int:
             title and len(line) > 150
         ):
             break
+        if line.startswith("(") and "kem theo" in folded or re.fullmatch(r"[-_=*. ]{3,}", line):
+            i += 1  # "(Ban hành kèm theo Quyết định số …)" and rules under the title are not the title
+            continue
         if folded:
             title.append(line)
         i += 1
