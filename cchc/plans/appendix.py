@@ -29,13 +29,17 @@ _COLUMNS = [
     ("timeframe", ("thoi gian", "thoi han", "tien do")),
     ("note", ("ghi chu",)),
     ("monitor", ("theo doi", "kiem tra", "don doc")),
+    ("funding", ("kinh phi", "nguon kinh phi", "du toan")),
 ]
 
 
-def _row(group, group_title, number, title, deliverable, lead, partners, time, note, *, resolver, period, source):
+def _row(group, group_title, number, title, deliverable, lead, partners, time, note, *, resolver, period, source,
+         monitor="", funding=""):
     from .reader import TaskRow  # the dataclass lives with the other parsed parts
 
     return TaskRow(
+        monitor_text=squeeze(monitor), funding=squeeze(funding),
+        monitor=resolver.resolve(monitor) if monitor.strip() else None,
         group=group, group_title=group_title, number=number, title=squeeze(title), deliverable=squeeze(deliverable),
         lead_text=squeeze(lead), partners_text=squeeze(partners),
         timeframe=parse_timeframe(squeeze(time), period_start=period[0], period_end=period[1]),
@@ -108,7 +112,7 @@ def table_appendix_rows(rows: list[list[str]], *, resolver: UnitResolver, period
         out.append(_row(
             group, group_title, number.rstrip(".") if number else "", title or last_title, cell(row, "deliverable"),
             cell(row, "lead"), cell(row, "partners"), cell(row, "timeframe"), cell(row, "note"),
-            resolver=resolver, period=period, source="table",
+            resolver=resolver, period=period, source="table", monitor=cell(row, "monitor"), funding=cell(row, "funding"),
         ))
     return out
 

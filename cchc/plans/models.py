@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -104,6 +105,8 @@ class Target(models.Model):
     value = models.DecimalField("giá trị", max_digits=12, decimal_places=2, null=True, blank=True)
     unit_of_measure = models.CharField("đơn vị tính", max_length=20, blank=True)
     scope = models.CharField("phạm vi", max_length=300, blank=True)
+    area = models.CharField("lĩnh vực", max_length=300, blank=True)  # the reform area the target sits in
+    due_date = models.DateField("hạn", null=True, blank=True)  # a target that is a deadline
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -119,9 +122,12 @@ class Target(models.Model):
     def label(self) -> str:
         if self.is_qualitative:
             return "Định tính"
+        if self.due_date:
+            return f"trước {self.due_date:%d/%m/%Y}"
         sign = {">=": "≥", "<=": "≤", "=": "="}[self.comparator]
-        value = f"{self.value:g}".replace(".", ",")
-        return f"{sign} {value}{self.unit_of_measure}"
+        value = f"{Decimal(self.value).normalize():f}".replace(".", ",") if self.value is not None else "…"
+        unit = self.unit_of_measure if self.unit_of_measure == "%" else f" {self.unit_of_measure}"
+        return f"{sign} {value}{unit}".rstrip()
 
 
 class PlanListItem(models.Model):
@@ -189,6 +195,8 @@ class Task(models.Model):
     due_dates = models.JSONField("các hạn", default=list, blank=True)
     trigger = models.CharField("sự kiện kích hoạt", max_length=300, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
+    monitor_text = models.CharField("theo dõi, đôn đốc (như trong văn bản)", max_length=500, blank=True)
+    funding = models.CharField("kinh phí", max_length=300, blank=True)
     source = models.CharField(max_length=10, default="appendix")
     order = models.PositiveIntegerField(default=0)
 

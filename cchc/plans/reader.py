@@ -89,6 +89,9 @@ class TaskRow:
     source: str = "appendix"  # "appendix", "table", "duty", "inline"
     lead: Resolution | None = None
     partners: Resolution | None = None
+    monitor_text: str = ""  # "Theo dõi, kiểm tra, đôn đốc": who follows the task up
+    monitor: Resolution | None = None
+    funding: str = ""  # "Kinh phí" column
 
 
 @dataclass
@@ -152,7 +155,7 @@ class ParsedPlan:
             out += _problems(duty.resolution, f"Tổ chức thực hiện: {duty.unit_text}")
         for task in self.tasks:
             label = f"Nhiệm vụ {task.group}.{task.number or '…'}: {task.title[:60]}"
-            for res in (task.lead, task.partners):
+            for res in (task.lead, task.partners, task.monitor):
                 if res is not None:
                     out += _problems(res, label)
             if task.timeframe.kind == "unparsed":
@@ -203,6 +206,7 @@ class ParsedPlan:
                 {"group": t.group, "group_title": t.group_title, "number": t.number, "title": t.title,
                  "deliverable": t.deliverable, "lead": t.lead_text, "lead_units": _codes(t.lead),
                  "partners": t.partners_text, "partner_units": _codes(t.partners),
+                 "monitor": t.monitor_text, "monitor_units": _codes(t.monitor), "funding": t.funding,
                  "timeframe": t.timeframe.to_json(), "note": t.note, "source": t.source}
                 for t in self.tasks
             ],

@@ -123,8 +123,8 @@ def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, b
             targets.append(Target(
                 plan=plan, number=target.number, text=clause.text if clause else target.text,
                 comparator=clause.comparator if clause else "", value=clause.value if clause else None,
-                unit_of_measure=clause.unit if clause else "", scope=(clause.scope if clause else "")[:300],
-                order=len(targets),
+                unit_of_measure=(clause.unit if clause else "")[:20], scope=(clause.scope if clause else "")[:300],
+                area=target.area[:300], due_date=clause.due if clause else None, order=len(targets),
             ))
     Target.objects.bulk_create(targets)
     Topic.objects.bulk_create(Topic(plan=plan, code=t.code[:5], text=t.text, order=i) for i, t in enumerate(parsed.topics))
@@ -140,7 +140,8 @@ def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, b
             lead_text=row.lead_text[:500], partners_text=row.partners_text[:500],
             timeframe_text=row.timeframe.text[:300], timeframe_kind=row.timeframe.kind,
             due_dates=[d.isoformat() for d in row.timeframe.due_dates], trigger=row.timeframe.trigger[:300],
-            note=row.note[:500], source=row.source, order=i,
+            note=row.note[:500], monitor_text=row.monitor_text[:500], funding=row.funding[:300],
+            source=row.source, order=i,
         )
         _fan_out(task, row.lead, row.partners, context=unit, period_end=plan.period_end)
     return plan

@@ -260,3 +260,38 @@ def test_a_word_plan_by_areas_with_automatic_numbering():
     assert any(t.qualitative and t.text.startswith("Có ứng dụng AI") for t in p.targets)
     assert [d.unit_text for d in p.duties] == ["Sở Nội vụ", "Sở Tư pháp"]
     assert [[u.code for u in d.resolution.units] for d in p.duties] == [["37.SNV"], ["37.STP"]]
+
+
+def appendix_docx() -> bytes:
+    document = docx.Document()
+    for line in ["ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH", "Số: 13/KH-UBND", "Ninh Bình, ngày 12 tháng 01 năm 2026",
+                 "KẾ HOẠCH", "Cải cách hành chính năm 2026", "Căn cứ Nghị quyết số 76/NQ-CP;", "I. MỤC TIÊU",
+                 "1. Mục tiêu", "- Tối thiểu 98% hồ sơ giải quyết đúng hạn."]:
+        document.add_paragraph(line)
+    rows = [["STT", "Nhiệm vụ", "Sản phẩm", "Thời gian hoàn thành", "Chủ trì", "Phối hợp", "Theo dõi, đôn đốc",
+             "Kinh phí"],
+            ["I", "CẢI CÁCH THỂ CHẾ", "", "", "", "", "", ""],
+            ["1", "Rà soát văn bản quy phạm pháp luật", "Báo cáo", "Quý II/2026", "Sở Tư pháp", "Sở Nội vụ",
+             "Văn phòng UBND tỉnh", "50 triệu đồng"]]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_every_column_of_a_task_table_is_kept_and_saved():
+    from cchc.orgs.models import Unit
+    from cchc.plans.services import plan_save
+
+    p = plan_parse(appendix_docx(), "kh.docx")
+    (task,) = p.tasks
+    assert (task.monitor_text, task.funding, task.deliverable) == ("Văn phòng UBND tỉnh", "50 triệu đồng", "Báo cáo")
+    assert [u.code for u in task.monitor.units] == ["37.VPUB"]
+    plan = plan_save(parsed=p, unit=Unit.objects.get(code="37"))
+    saved = plan.tasks.get()
+    assert (saved.monitor_text, saved.funding) == ("Văn phòng UBND tỉnh", "50 triệu đồng")
+    target = plan.targets.get()
+    assert (target.area, target.label) == ("", "≥ 98%")
