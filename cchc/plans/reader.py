@@ -423,6 +423,8 @@ def _find_doc_type(lines: list[str], plan: ParsedPlan) -> int:
     for i in range(len(lines)):
         doc_type = _doc_type_at(lines, i)
         if doc_type is None:
+            if first_type is None and (len(lines[i]) > 250 or _HEAD_ROMAN.match(squeeze(lines[i]))):
+                break  # the body of a document that named no kind: a "KẾ HOẠCH NĂM 2026" in it is a heading
             continue
         if doc_type == "KE HOACH":
             plan.doc_type = "KẾ HOẠCH"
@@ -440,10 +442,13 @@ def _find_doc_type(lines: list[str], plan: ParsedPlan) -> int:
     what = next((line for line in lines if fold(line) and sum(c.isupper() for c in line) > 6), "")
     if first_type:
         label = _DOC_TYPE_LABELS.get(first_type, first_type.lower())
+        # What it is about: the line under its kind ("BÁO CÁO / Kết quả công tác CCHC năm 2025").
+        subject = next((squeeze(line) for line in lines[first_index + 1:first_index + 4] if fold(line)), "")
+        issues_plan = re.search(r"ban hanh ke hoach", fold(" ".join(lines[first_index:first_index + 40])))
         extra = (" Quyết định này ban hành một kế hoạch nhưng tệp không kèm nội dung kế hoạch: hãy tải lên"
-                 " tệp có phụ lục kế hoạch.") if first_type == "QUYET DINH" else ""
+                 " tệp có phụ lục kế hoạch.") if first_type == "QUYET DINH" and issues_plan else ""
         raise NotAPlanError(f"Tài liệu này không phải là một kế hoạch: đây có vẻ là {label}"
-                            + (f" (“{squeeze(what)[:120]}”)." if what else ".") + extra)
+                            + (f" “{subject[:120]}”." if subject else ".") + extra)
     raise NotAPlanError(
         "Tài liệu này không phải là một kế hoạch (không có dòng “KẾ HOẠCH” ở đầu văn bản)"
         + (f"; nội dung bắt đầu bằng: “{squeeze(what)[:120]}”." if what else ".")

@@ -80,3 +80,23 @@ def fold_upper(text: str) -> str:
     from cchc.lib.text import fold
 
     return fold(text).upper()
+
+
+OTHER_FILES = sorted(p for folder in ("reports", "scoring") for p in (REALDOCS.parent / folder).glob("*")
+                     if p.suffix in (".docx", ".doc", ".pdf"))
+
+
+@pytest.mark.parametrize("path", OTHER_FILES, ids=lambda p: p.name)
+def test_every_report_and_scoring_file_is_refused_with_what_it_seems_to_be(path):
+    with pytest.raises(PlanImportError) as error:
+        plan_parse(path.read_bytes(), path.name)
+    message = str(error.value)
+    assert message.startswith("Tài liệu này không phải là một kế hoạch")
+    # It names what it seems to be: its kind and subject, or the words it opens with.
+    assert "đây có vẻ là" in message or "nội dung bắt đầu bằng" in message
+
+
+def test_a_report_with_a_ke_hoach_heading_in_its_body_is_not_a_plan():
+    with pytest.raises(PlanImportError) as error:
+        parse("../reports/ld_bc_cchc_2025_tomtat.docx")
+    assert "TÓM TẮT TRỌNG TÂM" in str(error.value)
