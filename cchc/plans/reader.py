@@ -362,13 +362,25 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     return plan
 
 
+class _Line(str):
+    """A line of text that remembers whether its paragraph was bold (a hint for unit headings)."""
+
+    bold = False
+
+
+def _bold_line(text: str) -> _Line:
+    line = _Line(text)
+    line.bold = True
+    return line
+
+
 def _lines_and_tables(doc: ExtractedDocument) -> tuple[list[str], list[Table]]:
     """The text as lines; tables that look like task tables are kept aside, the others become lines."""
     lines: list[str] = []
     tables: list[Table] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            lines.append(_bold_line(block.text) if block.bold else block.text)
         elif _looks_like_task_table(block):
             tables.append(block)
         else:
@@ -721,6 +733,17 @@ def _section_tree(lines: list[str]) -> list[Section]:
         if not line:
             continue
         marker, level, title = _heading(line, stack)
+        if marker is None and getattr(raw, "bold", False) and stack and len(line) <= 100 and (
+            not line.endswith((".", ";", ",")) and _looks_like_unit_name(line)
+        ):
+            # A bold unit name on a line of its own ("Sở Nội vụ" then its duties) heads what follows.
+            top = stack[-1]
+            node = Section("*", top.level if top.marker == "*" else top.level + 0.5, line.rstrip(" :"))
+            while stack and stack[-1].level >= node.level:
+                stack.pop()
+            (stack[-1].children if stack else roots).append(node)
+            stack.append(node)
+            continue
         if marker is None:
             if stack:
                 stack[-1].text.append(line)

@@ -295,3 +295,22 @@ def test_every_column_of_a_task_table_is_kept_and_saved():
     assert (saved.monitor_text, saved.funding) == ("Văn phòng UBND tỉnh", "50 triệu đồng")
     target = plan.targets.get()
     assert (target.area, target.label) == ("", "≥ 98%")
+
+
+def test_bold_unit_names_head_their_duties():
+    document = docx.Document()
+    for line in ["ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH", "Số: 14/KH-UBND", "Ninh Bình, ngày 12 tháng 01 năm 2026",
+                 "KẾ HOẠCH", "Tuyên truyền cải cách hành chính năm 2026", "I. MỤC ĐÍCH", "Nâng cao nhận thức.",
+                 "II. TỔ CHỨC THỰC HIỆN"]:
+        document.add_paragraph(line)
+    for name, duty in [("Sở Nội vụ", "Theo dõi, tổng hợp kết quả thực hiện Kế hoạch."),
+                       ("Sở Tư pháp", "Phổ biến văn bản quy phạm pháp luật.")]:
+        document.add_paragraph().add_run(name).bold = True
+        document.add_paragraph(duty)
+    out = io.BytesIO()
+    document.save(out)
+    p = plan_parse(out.getvalue(), "kh.docx")
+    assert [(d.unit_text, d.items) for d in p.duties] == [
+        ("Sở Nội vụ", ["Theo dõi, tổng hợp kết quả thực hiện Kế hoạch."]),
+        ("Sở Tư pháp", ["Phổ biến văn bản quy phạm pháp luật."])]
+    assert [[u.code for u in d.resolution.units] for d in p.duties] == [["37.SNV"], ["37.STP"]]
