@@ -853,6 +853,9 @@ def _read_sections(plan: ParsedPlan, resolver: UnitResolver) -> None:
             plan.targets += [t for t in found if t.text]
         elif kind == "requirements":
             plan.requirements += items or s.text
+            # "Triển khai tại 100% các sở…" among the requirements is a commitment too.
+            parts = s.children or [Section(s.marker, s.level, "", s.text)]
+            plan.targets += [t for t in (_target(c, _area(ancestors)) for c in parts) if t.clauses]
         elif kind == "audiences":
             plan.audiences += items or [squeeze(" ".join(s.text))]
         elif kind == "topics" and s.children and not plan.topics:
@@ -1015,6 +1018,19 @@ def _clauses(text: str) -> list[TargetClause]:
         if free(m.start(), m.end()):
             found.append((m.start(), m.end(), "<=", None, "ngày", due))
     found.sort()
+    if not found:
+        m = re.search(r"\btat ca\b", low)
+        if m:  # "Bảo đảm tất cả văn bản … được ban hành đúng tiến độ": all of them, 100 %
+            found.append((m.start(), m.end(), "=", 100.0, "%", None))
+    # "giảm ít nhất 30% thời gian …, 30% chi phí": a figure listed after another shares its comparator.
+    for k in range(1, len(found)):
+        start, end, comparator, value, unit, due = found[k]
+        previous = found[k - 1]
+        between = low[previous[1]:start]
+        if comparator == "=" and previous[2] != "=" and unit == previous[4] and ";" not in between and (
+            ". " not in between and re.search(r"(?:,|\bva)\s*$", between)
+        ):
+            found[k] = (start, end, previous[2], value, unit, due)
     clauses = []
     for start, end, comparator, value, unit, due in found:
         after = text[end: end + 120]

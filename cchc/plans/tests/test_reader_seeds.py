@@ -67,7 +67,8 @@ def test_004_ten_targets_with_measurable_clauses(seed004):
     three = by_number["3"].clauses[0]
     assert (three.comparator, three.value, three.unit) == (">=", 20, "%")
     assert three.scope.startswith("các sở, ban, ngành và UBND các xã, phường")
-    assert [(c.comparator, c.value) for c in by_number["5"].clauses] == [(">=", 30), (">=", 30), ("=", 30)]
+    # "giảm ít nhất 30% thời gian …, 30% chi phí": the listed figure shares its comparator.
+    assert [(c.comparator, c.value) for c in by_number["5"].clauses] == [(">=", 30), (">=", 30), (">=", 30)]
     assert [(c.comparator, c.value) for c in by_number["6"].clauses] == [(">=", 80)]
     assert [(c.comparator, c.value) for c in by_number["7"].clauses] == [("=", 100), ("=", 100), (">=", 80)]
 
