@@ -17,4 +17,5 @@ class OrgsConfig(AppConfig):
         )
         auditlog.register(models.UnitGroup, m2m_fields={"members"})
         auditlog.register(models.Membership)
+        auditlog.register(models.NameMapping)
         auditlog.register(get_user_model(), exclude_fields=["password", "last_login"])

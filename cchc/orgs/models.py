@@ -185,3 +185,42 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class NameMapping(models.Model):
+    """A name a person said stands for a unit or a group: "Sở Tư pháp" of another province's plan →
+    our Sở Tư pháp, "UBND các xã, phường, đặc khu" → "UBND cấp xã".
+
+    The name is also added to the target's aliases, so every later reading knows it. Kept apart
+    as well because a plan of an unknown issuer applies only what people have taught, never what
+    the resolver would guess from the names alone.
+    """
+
+    phrase = models.CharField("tên trong văn bản", max_length=300)
+    key = models.CharField("tên đã bỏ dấu", max_length=300, editable=False)
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="name_mappings")
+    group = models.ForeignKey(UnitGroup, verbose_name="nhóm đơn vị", null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="name_mappings")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người ghi nhận", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tên gọi do người dùng ghi nhận"
+        verbose_name_plural = "tên gọi do người dùng ghi nhận"
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                name="name_mapping_one_target",
+                condition=Q(unit__isnull=False, group__isnull=True) | Q(unit__isnull=True, group__isnull=False),
+            ),
+            models.UniqueConstraint(fields=["key"], name="name_mapping_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.unit or self.group}"
+
+    @property
+    def target(self) -> Unit | UnitGroup:
+        return self.unit or self.group

@@ -25,9 +25,9 @@ from django.conf import settings
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from cchc.lib.text import fold
+from cchc.lib.text import fold, squeeze, strip_accents
 
-from .models import GroupScope, Unit, UnitGroup, UnitKind, active_units_q
+from .models import GroupScope, NameMapping, Unit, UnitGroup, UnitKind, active_units_q
 
 # Words that carry no unit on their own: what is left of "… và các cơ quan" or "Chủ trì: …".
 _FILLER = [
@@ -58,6 +58,28 @@ _LOCAL_KINDS = {UnitKind.COMMUNE, UnitKind.WARD}
 _LEVEL_WORDS = {"tinh": "province", "xa": "local", "phuong": "local"}
 # Inside a name these say "every commune's one", not "one commune's".
 _EVERY_COMMUNE = {("cap", "xa"), ("cap", "phuong"), ("cac", "xa")}
+# Dates and document numbers are never unit names: "ngày 25/9/2025", "tháng 9/2025", "15/3",
+# "số 1441/QĐ-UBND", "202/2025/QH15". Matched on the text without diacritics (same positions).
+_DATE_OR_NUMBER = re.compile(
+    r"(?:\b(?i:so|ngay|thang)\s*:?\s*)?"
+    r"(?:\b\d+(?:/\d{2,4})?/[A-Z][\w-]*"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+    r"|\b\d{1,2}/\d{1,4}\b)"
+)
+# What is left of a time or a number once cut at separators: "Quý II", "2025", "năm", "hằng quý".
+_TIME_WORDS = {
+    "ngay", "thang", "nam", "quy", "tuan", "ky", "dinh", "hang", "truoc", "sau", "tu", "den", "dau",
+    "cuoi", "giua", "trong", "moi", "lan", "nua", "giai", "doan", "cham", "nhat", "hoan", "thanh",
+}
+_TIME_PHRASES = {
+    ("thuong", "xuyen"), ("lien", "tuc"), ("hang", "nam"), ("hang", "quy"), ("hang", "thang"),
+    ("dinh", "ky"), ("nam",), ("quy",), ("thang",),
+}
+_ROMAN = re.compile(r"^[ivx]{1,4}$")
+# The first word of a unit's own name: "Trung tâm …", "Sở …", "Ban …" (folded).
+_NAME_HEADS = {"trung", "so", "ban", "van", "hoi", "phong", "chi", "cuc", "vien", "bao", "dai", "cong", "truong"}
+# "Các sở, ban, ngành, địa phương": the localities listed after the departments are the communes.
+_LOCALITIES = ("dia", "phuong")
 
 
 def _fold(text: str) -> str:
@@ -78,7 +100,7 @@ def _path_ids(unit: Unit) -> list[int]:
 @dataclass
 class Match:
     text: str  # the words of the input this match covers, as written
-    method: str  # "name", "fuzzy"
+    method: str  # "name", "fuzzy", "taught" (a name a person mapped)
     unit: Unit | None = None
     group: UnitGroup | None = None
     score: float = 100.0
@@ -171,6 +193,12 @@ class UnitResolver:
         self._lexicon: dict[tuple[str, ...], set[tuple[str, int]]] = {}
         self._units = {u.pk: u for u in units}
         self._groups = {g.pk: g for g in UnitGroup.objects.all()}
+        local_groups = sorted(
+            (g for g in self._groups.values()
+             if g.scope == GroupScope.PROVINCE and g.member_kinds and set(g.member_kinds) <= _LOCAL_KINDS),
+            key=lambda g: (g.code != "ubnd-cap-xa", g.code),
+        )
+        self._local_group = local_groups[0] if local_groups else None
         for unit in units:
             for name in self._unit_names(unit):
                 self._add(name, ("u", unit.pk))
@@ -413,7 +441,10 @@ class UnitResolver:
         """Fragments between known names: split at separators, drop filler, report the rest."""
         fragment: list[int] = []
         for idx in [*indexes, None]:
-            if idx is None or (fragment and (words[idx].brk or idx != fragment[-1] + 1)):
+            if idx is None or (fragment and (
+                (words[idx].brk and not _continues_name(words[fragment[0]], words[fragment[-1]], words[idx]))
+                or idx != fragment[-1] + 1
+            )):
                 self._leftover(fragment, words, options, result)
                 fragment = []
             if idx is not None:
@@ -428,6 +459,8 @@ class UnitResolver:
         for phrase in _FILLER:
             if len(phrase) > len(fragment):
                 continue
+            if from_end and phrase == ("truong",):
+                continue  # "Trưởng …" opens a phrase; at the end it is "Môi trường", "nhà trường"
             idx = fragment[-len(phrase) :] if from_end else fragment[: len(phrase)]
             edits = 0
             for i, word in zip(idx, phrase, strict=True):
@@ -450,6 +483,15 @@ class UnitResolver:
         while fragment and (n := self._filler_at(words, fragment, from_end=True)):
             fragment = fragment[:-n]
         if not fragment:
+            return
+        folded = tuple(words[i].folded for i in fragment)
+        if _is_time_or_number(folded):
+            return  # "Quý II", "2025", "9": never a unit, never a name to map
+        if folded == _LOCALITIES and self._local_group is not None and (
+            self.context is None or self._level(self.context) != "local"
+        ):
+            hit = _Hit(fragment[0], fragment[-1] + 1, folded, 0, folded)
+            self._record([self._local_group], [], [words[i] for i in fragment], hit, result)
             return
         hit = self._shared_level(fragment, words, options)
         if hit is not None:
@@ -478,6 +520,25 @@ def _original(words: list[_Word]) -> str:
     return words[0].source[words[0].start : words[-1].end]
 
 
+def _is_time_or_number(words: tuple[str, ...]) -> bool:
+    numeric = [w for w in words if w.isdigit() or _ROMAN.match(w)]
+    if not all(w in _TIME_WORDS or w in numeric for w in words):
+        return False
+    return bool(numeric) or words in _TIME_PHRASES
+
+
+def _continues_name(first: _Word, before: _Word, word: _Word) -> bool:
+    """"Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh": after a bare comma, a word in
+    lower case goes on with the unknown name before it, when that name opens as a unit's name
+    does ("Trung tâm …", "Sở …"), rather than opening another one. A list in lower case ("các
+    đơn vị sự nghiệp, chính quyền cơ sở") is still cut at its commas."""
+    between = word.source[before.end : word.start]
+    head = word.source[word.start : word.end][:1]
+    opening = first.source[first.start : first.end][:1]
+    return (between.strip() == "," and head.islower() and opening.isupper()
+            and first.folded in _NAME_HEADS)
+
+
 def _is_debris(piece: str) -> bool:
     """An OCR speck such as "¢d" for "có": one letter next to a currency or other symbol."""
     letters = [c for c in piece if c.isalnum()]
@@ -487,6 +548,11 @@ def _is_debris(piece: str) -> bool:
 def _words_with_breaks(text: str) -> list[_Word]:
     # Blank the numbering out rather than cut it, so word positions are positions in the text.
     source = _ENUMERATOR.sub(lambda m: " " * len(m.group()), text or "")
+    # A date or a document number becomes a separator of the same length.
+    bare = strip_accents(source)
+    if len(bare) == len(source):
+        for m in reversed(list(_DATE_OR_NUMBER.finditer(bare))):
+            source = source[: m.start()] + ";" + " " * (m.end() - m.start() - 1) + source[m.end() :]
     out: list[_Word] = []
     pending_break = False
     start = 0
@@ -521,6 +587,88 @@ def group_members(group: UnitGroup, *, context: Unit | None = None, on: datetime
         qs = qs.filter(parent=context)
     else:
         qs = qs.filter(depth__gte=1)
+        if context is not None:
+            # "Các sở, ban, ngành" of a province's plan are that province's, not another one's.
+            root = _path_ids(context)[0]
+            others = Unit.objects.filter(kind=UnitKind.PROVINCE, parent__isnull=True).exclude(pk=root)
+            for path in others.values_list("path", flat=True):
+                qs = qs.exclude(path__startswith=path)
     by_kind = list(qs.filter(kind__in=group.member_kinds)) if group.member_kinds else []
     extra = list(group.members.filter(active_units_q(on)))
     return sorted({u.pk: u for u in by_kind + extra}.values(), key=lambda u: u.path)
+
+
+# --- names a person taught -------------------------------------------------------------------
+
+
+def phrase_key(text: str) -> str:
+    """The words of a name as the resolver sees them: folded, without punctuation or numbering.
+
+    "UBND các xã, phường, đặc khu" and "Ubnd cac xa phuong dac khu" have the same key.
+    """
+    return " ".join(w.folded for w in _words_with_breaks(text))
+
+
+def taught_names(on: datetime.date | None = None) -> dict[str, Unit | UnitGroup]:
+    """Every name a person mapped (`NameMapping`), by key; units no longer in force are left out."""
+    out: dict[str, Unit | UnitGroup] = {}
+    for mapping in NameMapping.objects.select_related("unit", "group"):
+        if mapping.unit is not None and not mapping.unit.is_active_on(on):
+            continue
+        out[mapping.key] = mapping.target
+    return out
+
+
+class TaughtNamesResolver:
+    """For a document whose issuer is not in the tree (another province's plan, an unknown body).
+
+    Nothing is guessed: "Sở Tư pháp" there is not ours just because the name is the same. The text
+    is cut into names the way the full resolver cuts it ("Sở Tư pháp; UBND các xã, phường" → two
+    names), and each name is reported unresolved unless a person has mapped it (`NameMapping`):
+    what a person said is not a guess. Dates and numbers are dropped as everywhere else.
+    """
+
+    context = None
+
+    def __init__(self, *, on: datetime.date | None = None):
+        self._cutter = UnitResolver(on=on)
+        self._taught = taught_names(on)
+
+    def resolve(self, text: str) -> Resolution:
+        result = Resolution(text=text)
+        words = _words_with_breaks(text)
+        if not words:
+            return result
+        whole = self._taught.get(" ".join(w.folded for w in words))
+        if whole is not None:
+            self._add(result, _original(words), whole, (words[0].start, words[-1].end))
+            return result
+        cut = self._cutter.resolve(text)
+        for start, end in cut.spans:
+            piece = text[start:end]
+            target = self._taught.get(phrase_key(piece))
+            if target is not None:
+                self._add(result, piece, target, (start, end))
+            elif piece not in result.unresolved:
+                result.unresolved.append(piece)
+        for piece in cut.unresolved:
+            target = self._taught.get(phrase_key(piece))
+            if target is not None:
+                at = text.find(piece)
+                self._add(result, piece, target, (at, at + len(piece)) if at >= 0 else None)
+            elif piece not in result.unresolved:
+                result.unresolved.append(piece)
+        result.spans.sort()
+        return result
+
+    @staticmethod
+    def _add(result: Resolution, piece: str, target: Unit | UnitGroup, span: tuple[int, int] | None) -> None:
+        if span is not None:
+            result.spans.append(span)
+        match = Match(squeeze(piece), "taught")
+        if isinstance(target, UnitGroup):
+            match.group = target
+        else:
+            match.unit = target
+        if not any((m.unit, m.group) == (match.unit, match.group) for m in result.matches):
+            result.matches.append(match)

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from cchc.documents.tables import format_date, parse_date
 from cchc.lib.text import fold, squeeze
 
-from .models import Membership, Role, Unit, UnitKind
+from .models import Membership, NameMapping, Role, Unit, UnitGroup, UnitKind, active_units_q
 
 User = get_user_model()
 
@@ -349,3 +349,163 @@ def units_export_rows(units) -> tuple[list[str], list[list[str]]]:
         for u in units
     ]
     return list(COLUMNS.values()), rows
+
+
+# --- names of units: search and what people teach the resolver ----------------------------------
+
+
+def target_label(target: Unit | UnitGroup) -> str:
+    """How a unit or a group is written in a picker: "Sở Tư pháp — UBND tỉnh Ninh Bình",
+    "Nhóm: UBND cấp xã". Typing it back finds exactly that target."""
+    if isinstance(target, UnitGroup):
+        return f"Nhóm: {target.name}"
+    if target.parent_id is not None:
+        return f"{target.name} — {target.parent.display_name}"
+    return target.name
+
+
+def province_root(unit: Unit) -> int:
+    """The id at the top of a unit's tree (its province for a unit in force)."""
+    return int(unit.path.strip("/").split("/")[0]) if unit.path.strip("/") else unit.pk
+
+
+def _target_names(target: Unit | UnitGroup) -> list[str]:
+    if isinstance(target, UnitGroup):
+        return [target.name, *target.aliases]
+    return [n for n in (target.name, target.short_name, *target.aliases) if n]
+
+
+@dataclass
+class TargetSearch:
+    """Units (those `units` holds, in force) and every group, searchable by name without diacritics."""
+
+    units: object  # a QuerySet of the units the person may see
+    groups: bool = True
+    _rows: list | None = None
+
+    def rows(self) -> list[tuple[Unit | UnitGroup, str, list[str], tuple[str, ...]]]:
+        """(target, folded label, folded names, the words of them all), loaded once."""
+        if self._rows is None:
+            units = list(self.units.filter(active_units_q()).select_related("parent"))
+            targets: list[Unit | UnitGroup] = list(UnitGroup.objects.all()) if self.groups else []
+            targets += units
+            self._rows = []
+            for t in targets:
+                names = [fold(n) for n in _target_names(t)]
+                label = fold(target_label(t))
+                self._rows.append((t, label, names, tuple(set(" ".join([label, *names]).split()))))
+        return self._rows
+
+    def search(self, query: str, *, limit: int = 20, prefer_root: int | None = None) -> list[Unit | UnitGroup]:
+        """Every target whose names hold all the words of the query, best first: an exact name,
+        then a name that starts so, groups and upper levels before their offices."""
+        needle = fold(query)
+        words = needle.split()
+        if not words:
+            return []
+        found = []
+        for target, label, names, haystack in self.rows():
+            if all(any(h.startswith(w) for h in haystack) for w in words):
+                exact = needle in names or needle == label
+                starts = any(n.startswith(needle) for n in names)
+                is_group = isinstance(target, UnitGroup)
+                depth = -1 if is_group else target.depth
+                foreign = (not is_group and prefer_root is not None and province_root(target) != prefer_root)
+                found.append(((not exact, foreign, not starts, depth, label), target))
+        found.sort(key=lambda pair: pair[0])
+        return [t for _, t in found[:limit]]
+
+    def find(self, text: str, *, prefer_root: int | None = None) -> tuple[Unit | UnitGroup | None, str]:
+        """The one target a typed or picked text stands for, or an error message in Vietnamese."""
+        needle = fold(text)
+        if not needle:
+            return None, ""
+        by_label = [t for t, label, _, _ in self.rows() if label == needle]
+        by_name = [t for t, _, names, _ in self.rows() if needle in names]
+        for candidates in (by_label, by_name, self.search(text, limit=50, prefer_root=prefer_root)):
+            if not candidates:
+                continue
+            if len(candidates) > 1 and prefer_root is not None:
+                inside = [t for t in candidates if isinstance(t, UnitGroup) or province_root(t) == prefer_root]
+                candidates = inside if len(inside) == 1 else candidates
+            if len(candidates) == 1:
+                return candidates[0], ""
+            shown = "; ".join(target_label(t) for t in candidates[:5])
+            more = f" và {len(candidates) - 5} đơn vị khác" if len(candidates) > 5 else ""
+            return None, f"“{squeeze(text)}” khớp với nhiều đơn vị: {shown}{more}. Hãy chọn một tên trong danh sách gợi ý."
+        return None, f"Không tìm thấy đơn vị hay nhóm đơn vị nào tên “{squeeze(text)}”."
+
+
+@dataclass
+class MappingResult:
+    added: list[NameMapping] = field(default_factory=list)  # new or pointed at another target
+    unchanged: list[NameMapping] = field(default_factory=list)  # already mapped so
+
+
+def _has_name(target: Unit | UnitGroup, phrase: str) -> bool:
+    key = fold(phrase)
+    return any(fold(n) == key for n in _target_names(target))
+
+
+def _drop_alias(target: Unit | UnitGroup, phrase: str) -> None:
+    key = fold(phrase)
+    kept = [a for a in target.aliases if fold(a) != key]
+    if kept == target.aliases:
+        return
+    target.aliases = kept
+    if isinstance(target, Unit):
+        unit_save(unit=target)
+    else:
+        target.full_clean()
+        target.save()
+
+
+@transaction.atomic
+def name_mappings_add(*, pairs: list[tuple[str, Unit | UnitGroup]], user) -> MappingResult:
+    """Remember that each phrase stands for its unit or group: an alias of the target (every
+    later reading knows it) and a `NameMapping` (a plan of an unknown issuer applies it too).
+
+    A phrase mapped before to another target now points at the new one, and leaves the old
+    target's aliases. Only coordinators teach names. All pairs or none are saved.
+    """
+    from cchc import policy
+    from cchc.orgs.resolver import phrase_key
+
+    if not policy.can_manage_units(user):
+        raise PermissionDenied("Chỉ cán bộ điều phối được thêm tên gọi cho đơn vị.")
+    result = MappingResult()
+    for phrase, target in pairs:
+        phrase = squeeze(phrase)[:300]
+        key = phrase_key(phrase)[:300]
+        if not key:
+            continue
+        is_group = isinstance(target, UnitGroup)
+        mapping = NameMapping.objects.select_related("unit", "group").filter(key=key).first()
+        if mapping is not None and mapping.target == target:
+            result.unchanged.append(mapping)
+        else:
+            if mapping is None:
+                mapping = NameMapping(key=key)
+            elif not _has_name_as_own(mapping.target, phrase):
+                _drop_alias(mapping.target, phrase)
+            mapping.phrase = phrase
+            mapping.unit, mapping.group = (None, target) if is_group else (target, None)
+            mapping.created_by = user if user is not None and user.is_authenticated else None
+            mapping.full_clean(exclude=["key"])
+            mapping.save()
+            result.added.append(mapping)
+        if not _has_name(target, phrase):
+            target.aliases = [*target.aliases, phrase]
+            if is_group:
+                target.full_clean()
+                target.save()
+            else:
+                unit_save(unit=target)
+    return result
+
+
+def _has_name_as_own(target: Unit | UnitGroup, phrase: str) -> bool:
+    """The phrase is the target's own name (not an alias someone added): never removed."""
+    key = fold(phrase)
+    own = [target.name] if isinstance(target, UnitGroup) else [target.name, target.short_name]
+    return any(n and fold(n) == key for n in own)

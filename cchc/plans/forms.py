@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
 
 from cchc import policy
 from cchc.orgs import services as org_services
 from cchc.orgs.models import Unit, UnitKind, active_units_q
 
+from .jobs import import_context
 from .models import Plan, Progress
 from .services import PLAN_EXTENSIONS
 
@@ -30,13 +32,23 @@ class PlanUploadForm(forms.Form):
         return upload
 
 
+def importable_units(user):
+    """Units in force that issue plans (not closed ones kept as history, not internal offices)
+    and that this person may save a plan for."""
+    units = policy.visible_units(user).filter(active_units_q()).exclude(kind=UnitKind.OFFICE).order_by("path")
+    if policy.is_coordinator(user):
+        return units
+    return units.filter(pk__in=[u.pk for u in units if policy.can_import_plan_for(user, u)])
+
+
 class ConfirmForm(forms.Form):
     unit = forms.ModelChoiceField(label="Đơn vị ban hành", queryset=Unit.objects.none())
     parent = forms.ModelChoiceField(label="Thực hiện kế hoạch (cấp trên)", queryset=Plan.objects.none(), required=False)
+    # Shown (in the assignment summary) only when the plan would reach no unit.
+    save_unassigned = forms.BooleanField(label="Lưu dù chưa giao cho đơn vị nào", required=False)
 
     def __init__(self, *args, user, parsed, **kwargs):
         super().__init__(*args, **kwargs)
-        # Units in force that issue plans (not the closed ones kept as history, not internal offices).
         units = policy.visible_units(user).filter(active_units_q()).exclude(kind=UnitKind.OFFICE)
         self.fields["unit"].queryset = units.order_by("path")
         self.fields["parent"].queryset = policy.visible_plans(user).select_related("unit")
@@ -49,43 +61,96 @@ class ConfirmForm(forms.Form):
             if parent:
                 self.initial.setdefault("parent", parent.pk)
 
+    def initial_unit(self) -> Unit | None:
+        pk = self.initial.get("unit")
+        return self.fields["unit"].queryset.filter(pk=pk).first() if pk else None
 
-class AliasFixForm(forms.Form):
-    """For each unit name the reader did not know: which unit it is (its code). Saved as an alias."""
 
-    def __init__(self, *args, parsed, user, **kwargs):
+class ReadAsForm(forms.Form):
+    """"Đọc như văn bản của đơn vị…": whose plan the file is read as (another province's plan
+    adopted by one of ours, a plan whose issuer the tree does not know)."""
+
+    unit = forms.ModelChoiceField(
+        label="Đọc như văn bản của đơn vị", queryset=Unit.objects.none(), required=False,
+        empty_label="— như trong tệp —",
+        help_text="Cơ quan ban hành được hiểu là đơn vị này; “các sở, ban, ngành”, “UBND các xã, phường” "
+                  "được hiểu là của đơn vị này.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = importable_units(user)
+
+
+MAX_NAMES = 60
+
+
+def unresolved_names(parsed) -> list[str]:
+    """The distinct unit names the reader could not resolve, in the order the plan has them."""
+    seen: list[str] = []
+    for problem in parsed.unresolved:
+        if problem["kind"] == "unit" and problem["text"] and problem["text"] not in seen:
+            seen.append(problem["text"])
+    return seen
+
+
+class NameMappingForm(forms.Form):
+    """Each name the reader did not know → the unit or the group it stands for, found by its name
+    (a picker suggests; typing a name works without JavaScript). Several names in one submit,
+    all saved or none; each is remembered as an alias of its target."""
+
+    def __init__(self, *args, parsed, user, job, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        seen = []
-        for problem in parsed.unresolved:
-            if problem["kind"] == "unit" and problem["text"] not in seen:
-                seen.append(problem["text"])
-        self.phrases = seen[:40]
-        for i, phrase in enumerate(self.phrases):
-            self.fields[f"code_{i}"] = forms.CharField(label=phrase, required=False, max_length=64)
+        self.names = unresolved_names(parsed)
+        self.rows = []
+        for i, name in enumerate(self.names[:MAX_NAMES]):
+            self.fields[f"phrase_{i}"] = forms.CharField(widget=forms.HiddenInput, initial=name, required=False,
+                                                         max_length=300)
+            self.fields[f"target_{i}"] = forms.CharField(
+                label=name, required=False, max_length=300,
+                widget=forms.TextInput(attrs={"list": "don-vi-goi-y", "autocomplete": "off",
+                                              "placeholder": "Gõ tên đơn vị hoặc nhóm, ví dụ: UBND cấp xã"}),
+            )
+            self.rows.append((self[f"phrase_{i}"], self[f"target_{i}"]))
+        self.more = max(0, len(self.names) - MAX_NAMES)
+        self.context = import_context(job)
+        root = self.context or Unit.objects.filter(code=getattr(settings, "CCHC_PROVINCE_CODE", None)).first()
+        self.root = int(root.path.strip("/").split("/")[0]) if root is not None and root.path else None
+
+    def search(self) -> org_services.TargetSearch:
+        if not hasattr(self, "_search"):
+            self._search = org_services.TargetSearch(units=policy.visible_units(self.user))
+        return self._search
 
     def clean(self):
         data = super().clean()
-        self.mapping = []
-        for i, phrase in enumerate(self.phrases):
-            code = (data.get(f"code_{i}") or "").strip()
-            if not code:
+        self.mapping: list[tuple[str, object]] = []
+        self.stale: list[str] = []
+        if not policy.can_manage_units(self.user):
+            raise forms.ValidationError("Chỉ cán bộ điều phối được thêm tên gọi cho đơn vị.")
+        for i in range(len(self.rows)):
+            text = (data.get(f"target_{i}") or "").strip()
+            if not text:
                 continue
-            unit = Unit.objects.filter(code=code).first()
-            if unit is None:
-                self.add_error(f"code_{i}", f"Không có đơn vị mã “{code}”.")
-            elif not policy.can_manage_units(self.user):
-                self.add_error(f"code_{i}", "Chỉ cán bộ điều phối được thêm tên gọi cho đơn vị.")
-            else:
-                self.mapping.append((phrase, unit))
+            phrase = (data.get(f"phrase_{i}") or "").strip()
+            if phrase not in self.names:
+                self.stale.append(phrase)  # read differently since the page was shown
+                continue
+            target, error = self.search().find(text, prefer_root=self.root)
+            if target is None:
+                self.add_error(f"target_{i}", error)
+                continue
+            if isinstance(target, Unit) and self.root is not None and target.path and \
+                    int(target.path.strip("/").split("/")[0]) != self.root:
+                self.add_error(f"target_{i}", f"{org_services.target_label(target)} thuộc tỉnh khác với đơn vị "
+                                              "ban hành: không ghi nhận tên gọi này.")
+                continue
+            self.mapping.append((phrase, target))
         return data
 
-    def apply(self) -> int:
-        for phrase, unit in self.mapping:
-            if phrase not in unit.aliases:
-                unit.aliases = [*unit.aliases, phrase]
-                org_services.unit_save(unit=unit)
-        return len(self.mapping)
+    def apply(self) -> org_services.MappingResult:
+        return org_services.name_mappings_add(pairs=self.mapping, user=self.user)
 
 
 class TaskFilterForm(forms.Form):

@@ -39,7 +39,7 @@ def import_run(import_id: int, *, started: float | None = None) -> None:
             data = fh.read()
         document = extract(data, job.file_name, progress=progress)
         # Reading the structure now proves it is a plan before anyone is asked to confirm.
-        read_plan(document, resolver=UnitResolver(context=job.context_unit))
+        read_plan(document, resolver=UnitResolver(context=import_context(job)))
     except (DocumentError, NotAPlanError) as exc:
         PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=str(exc), progress=1,
                                                     seconds=time.monotonic() - started)
@@ -50,10 +50,32 @@ def import_run(import_id: int, *, started: float | None = None) -> None:
     )
 
 
+def import_context(job: PlanImport):
+    """The unit the text is read as written by: the one a person chose ("Đọc như văn bản của…"),
+    else the uploader's own unit when that is known."""
+    return job.read_as or job.context_unit
+
+
 def import_parsed(job: PlanImport) -> ParsedPlan:
-    """The plan as read from the job's stored text (fast: no OCR again)."""
+    """The plan as read from the job's stored text (fast: no OCR again).
+
+    Read as a chosen unit's document, the issuer is that unit whatever the header says (another
+    province's plan adopted by ours), and relative names ("các sở, ban, ngành", "UBND các xã,
+    phường") resolve against it.
+    """
     document = blocks_from_json(job.blocks, job.source_format)
-    return read_plan(document, resolver=UnitResolver(context=job.context_unit))
+    parsed = read_plan(document, resolver=UnitResolver(context=import_context(job)))
+    if job.read_as is not None:
+        parsed.issuer_unit_code = job.read_as.code
+    return parsed
+
+
+def import_read_as(job: PlanImport, unit) -> PlanImport:
+    """Read the job again as written by `unit` (None: as the file says). Kept on the job, so the
+    preview, the name mapping and the confirmation all read it the same way."""
+    job.read_as = unit
+    job.save(update_fields=["read_as"])
+    return job
 
 
 def import_start(*, user, upload_name: str, data: bytes, context_unit=None, obligation=None) -> PlanImport:

@@ -309,6 +309,10 @@ class PlanImport(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     context_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # "Đọc như văn bản của đơn vị…": a person said whose plan this is read as (another province's
+    # plan adopted by ours). Its issuer is taken to be this unit and relative names resolve against it.
+    read_as = models.ForeignKey(Unit, verbose_name="đọc như văn bản của", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
     file = models.FileField(upload_to="imports/%Y/%m/")
     file_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)

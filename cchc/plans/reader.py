@@ -11,11 +11,13 @@ that the preview shows and `services.plan_create_from_parsed` saves once a perso
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import asdict, dataclass, field
 
 from cchc.documents.reading import ExtractedDocument, Paragraph, Table
+from cchc.lib.diacritics import lacks_diacritics, restore
 from cchc.lib.numbers import parse_vn_number
 from cchc.lib.text import fold, squeeze, strip_accents
 from cchc.orgs.resolver import Resolution, UnitResolver
@@ -145,6 +147,9 @@ class ParsedPlan:
     signer_name: str = ""
     signer_title: str = ""
     warnings: list[str] = field(default_factory=list)
+    diacritics_restored: bool = False  # the text lacked its marks and was read restored
+    original_title: str = ""  # the title as the file had it, when restored
+    original_text: str = ""
 
     # --- problems a person must look at before saving -------------------------------------
 
@@ -215,6 +220,8 @@ class ParsedPlan:
             "sections": [s.to_json() for s in self.sections],
             "unresolved": self.unresolved,
             "warnings": self.warnings,
+            "diacritics_restored": self.diacritics_restored,
+            "original_title": self.original_title,
         }
 
 
@@ -300,6 +307,7 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     resolver = resolver or UnitResolver()
     lines, tables = _lines_and_tables(doc)
     plan = ParsedPlan()
+    original = _restore_diacritics(lines, tables, plan)
     start = _find_doc_type(lines, plan)
     header_from = getattr(plan, "_header_from", 0)
     if header_from:
@@ -314,6 +322,10 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     header_lines = [line for line in lines[header_from:header_to] if not line.lstrip().startswith(("-", "–"))]
     _read_header(header_lines, plan)
     body_start = _read_title(lines, start + 1, plan)
+    if original is not None:
+        shown = ParsedPlan()
+        _read_title(original, start + 1, shown)
+        plan.original_title = shown.title
     _read_period(plan)
 
     end_body, appendix_start, sign_start = _body_bounds(lines, body_start)
@@ -372,6 +384,27 @@ def _bold_line(text: str) -> _Line:
     line = _Line(text)
     line.bold = True
     return line
+
+
+def _restore_diacritics(lines: list[str], tables: list[Table], plan: ParsedPlan) -> list[str] | None:
+    """OCR of a scan without Vietnamese marks ("Thong tin, tuyen truyen cai cach hanh chinh") is read
+    with its diacritics restored, in place; the original lines are returned to be kept (None when the
+    text has its marks)."""
+    if not lacks_diacritics("\n".join([*lines, *(c for t in tables for r in t.rows for c in r)])):
+        return None
+    original = list(lines)
+    restored = restore("\n".join(lines)).split("\n")
+    if len(restored) != len(lines):
+        restored = [restore(line) for line in lines]
+    for i, text in enumerate(restored):
+        lines[i] = _bold_line(text) if getattr(lines[i], "bold", False) else text
+    for table in tables:
+        table.rows = [[restore(cell) for cell in row] for row in table.rows]
+    plan.diacritics_restored = True
+    plan.original_text = "\n".join(original)
+    plan.warnings.append("Văn bản không có dấu tiếng Việt (bản quét, OCR): dấu đã được khôi phục tự động, "
+                         "bản gốc được giữ lại; hãy soát lại tên đơn vị và trích yếu.")
+    return original
 
 
 def _lines_and_tables(doc: ExtractedDocument) -> tuple[list[str], list[Table]]:
@@ -823,7 +856,9 @@ def _with_ancestors(sections: list[Section], ancestors: tuple[Section, ...] = ()
 
 
 def _has_kinds_below(section: Section) -> bool:
-    return any(_section_kind(c.title) for c in _walk(section.children))
+    # A long item without children is a sentence ("Tiếp tục thực hiện đồng bộ các giải pháp…"),
+    # not a block heading, whatever words it holds.
+    return any(_section_kind(c.title) for c in _walk(section.children) if c.children or len(c.title) <= 60)
 
 
 def _area(ancestors: tuple[Section, ...]) -> str:
@@ -902,7 +937,7 @@ _UNIT_VERB = re.compile(
     r"dang tai|phat huy|van dong|giam sat|quan ly|nang cao|uu tien|xu ly|cong bo|thiet lap|van hanh|"
     r"nhu sau|can|phai)\b)"
 )
-_ASSIGNING = re.compile(r"^(giao (cho )?|de nghi |yeu cau |dong chi )", re.I)
+_ASSIGNING = re.compile(r"^(giao (cho )?|[dp]e nghi |yeu cau |dong chi )", re.I)  # "Pé nghị": OCR of "Đề nghị"
 
 
 def _leading_unit(text: str) -> str | None:
@@ -941,6 +976,9 @@ def _duties(section: Section, resolver: UnitResolver) -> list[Duty]:
                 duties.append(Duty(unit_text, _resolved(resolver, unit_text), [child.body]))
             continue
         unit_text = child.title.split(":")[0].strip() if ":" in child.title else child.title
+        asking = _ASSIGNING.match(_sa(unit_text).lower())
+        if asking and not asking.group(1).startswith("dong chi"):
+            unit_text = unit_text[asking.end():].strip()  # "Đề nghị Ủy ban MTTQ xã": the unit is the MTTQ
         if len(unit_text) > 120:
             unit_text = _leading_unit(child.title) or unit_text
         res = resolver.resolve(unit_text)
@@ -953,9 +991,10 @@ def _duties(section: Section, resolver: UnitResolver) -> list[Duty]:
         if not res.matches and not res.ambiguous and not res.unresolved:
             res.unresolved.append(unit_text)
         items = [c.body for c in child.children] or ([squeeze(" ".join(child.text))] if child.text else [])
-        if unit_text != child.title:  # "Đồng chí Phó Trưởng ban: Trực tiếp chỉ đạo …"
-            rest = child.title.split(":", 1)[1].strip() if ":" in child.title else child.title
-            items.insert(0, rest)
+        if ":" in child.title:  # "Đồng chí Phó Trưởng ban: Trực tiếp chỉ đạo …"
+            items.insert(0, child.title.split(":", 1)[1].strip())
+        elif unit_text != child.title and not asking:  # a long heading opening with its unit
+            items.insert(0, child.title)
         duties.append(Duty(unit_text, res, [i for i in items if i]))
     return duties
 
@@ -1134,12 +1173,18 @@ def _names_a_locality(issuer: str) -> bool:
 
 
 class _NoUnits:
-    """A resolver for a document of another locality: every name is left for a person to map."""
+    """A resolver for a document of another locality: every name is left for a person to map,
+    except the names a person already mapped (an explicit mapping is not a guess)."""
 
     context = None
 
+    def __init__(self):
+        from cchc.orgs.resolver import TaughtNamesResolver
+
+        self._taught = TaughtNamesResolver()
+
     def resolve(self, text: str) -> Resolution:
-        return Resolution(text=text, unresolved=[squeeze(text)] if fold(text) else [])
+        return self._taught.resolve(text)
 
 
 # --- tasks without an appendix --------------------------------------------------------------------
@@ -1158,6 +1203,7 @@ _TIMES_IN_TEXT = [re.compile(p, re.I) for p in (
     r"(?:dinh ky )?h[aa]ng (?:thang|quy|nam)[^.;,]*",
     r"dinh ky (?:thang|quy|nam|6 thang)[^.;,]*",
     r"thuong xuyen|lien tuc",
+    r"^dinh ky\b",
     r"(?:6|06) thang (?:dau|cuoi) nam \d{4}",
     r"(?<=trong )nam \d{4}|(?<=hoan thanh )nam \d{4}",
 )]
@@ -1176,8 +1222,11 @@ def _timeframe_in(text: str, period) -> Timeframe:
     found = _time_in_text(text)
     timeframe = parse_timeframe(found, period_start=period[0], period_end=period[1]) if found else None
     if timeframe is None or timeframe.kind == "unparsed":
-        # Work without a stated time runs through the whole plan period.
+        # Work without a stated time, or only "định kỳ", runs through the whole plan period (reported
+        # each period); the words the plan used are kept.
         timeframe = parse_timeframe("Thường xuyên", period_start=period[0], period_end=period[1])
+        if found:
+            timeframe = dataclasses.replace(timeframe, text=found)
     return timeframe
 
 

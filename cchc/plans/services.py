@@ -72,8 +72,18 @@ def _find_parent(parsed: ParsedPlan) -> Plan | None:
 
 @transaction.atomic
 def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, bytes] | None = None,
-              parent: Plan | None = None) -> Plan:
-    """Save a confirmed ParsedPlan with everything in it; all or nothing."""
+              parent: Plan | None = None, require_assignments: bool = False) -> Plan:
+    """Save a confirmed ParsedPlan with everything in it; all or nothing.
+
+    With `require_assignments`, a plan whose tasks reach no unit is refused: the person must say
+    that it is to be saved so (the preview asks).
+    """
+    planned = planned_assignments(parsed, unit=unit)
+    if require_assignments and not planned:
+        raise ValidationError(
+            "Kế hoạch chưa giao việc cho đơn vị nào: hãy nhận diện tên các đơn vị, hoặc đánh dấu "
+            "“Lưu dù chưa giao cho đơn vị nào”."
+        )
     number = parsed.number or ""
     if number and Plan.objects.filter(unit=unit, number__iexact=number, issued_on=parsed.date).exists():
         raise ValidationError(f"Kế hoạch số {number} của {unit.display_name} đã có trong hệ thống.")
@@ -96,6 +106,9 @@ def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, b
             "objectives": parsed.objectives, "requirements": parsed.requirements, "audiences": parsed.audiences,
             "solutions": parsed.solutions, "funding": parsed.funding,
             "sections": [s.to_json() for s in parsed.sections],
+            # A scan read without its marks is shown restored; what the file said is kept and searchable.
+            **({"diacritics_restored": True, "original_title": parsed.original_title,
+                "original_text": parsed.original_text} if parsed.diacritics_restored else {}),
         },
         recipients=parsed.recipients,
         signer_name=parsed.signer_name[:120],
@@ -133,8 +146,9 @@ def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, b
         saved = Duty.objects.create(plan=plan, unit_text=duty.unit_text[:300], items=duty.items, order=i)
         saved.units.set(duty.resolution.units)
         saved.groups.set(duty.resolution.groups)
+    tasks = []
     for i, row in enumerate(parsed.tasks):
-        task = Task.objects.create(
+        tasks.append(Task.objects.create(
             plan=plan, group_code=row.group[:10], group_title=row.group_title[:300], number=row.number[:10],
             title=row.title or row.deliverable or "(không có nội dung)", deliverable=row.deliverable,
             lead_text=row.lead_text[:500], partners_text=row.partners_text[:500],
@@ -142,30 +156,70 @@ def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, b
             due_dates=[d.isoformat() for d in row.timeframe.due_dates], trigger=row.timeframe.trigger[:300],
             note=row.note[:500], monitor_text=row.monitor_text[:500], funding=row.funding[:300],
             source=row.source, order=i,
-        )
-        _fan_out(task, row.lead, row.partners, context=unit, period_end=plan.period_end)
+        ))
+    Assignment.objects.bulk_create(
+        [Assignment(task=tasks[a.task], unit=a.unit, role=a.role, due_date=a.due_date) for a in planned],
+        ignore_conflicts=True,
+    )
     return plan
 
 
-def _units_of(resolution: Resolution | None, context: Unit) -> list[Unit]:
+# --- who gets what: the same list for the preview and for saving --------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedAssignment:
+    task: int  # index of the task in the parsed plan
+    unit: Unit
+    role: str  # AssignmentRole
+    due_date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    assignments: int  # how many assignments confirming creates
+    units: int  # for how many distinct units
+    tasks: int  # tasks in the plan
+    tasks_unassigned: int  # tasks that reach nobody
+
+
+def _units_of(resolution: Resolution | None, context: Unit | None, members: dict[int, list[Unit]]) -> list[Unit]:
     if resolution is None:
         return []
     units = list(resolution.units)
     for group in resolution.groups:
         if group.scope != GroupScope.OPEN:
-            units += group_members(group, context=context)
+            if group.pk not in members:
+                members[group.pk] = group_members(group, context=context)
+            units += members[group.pk]
     return list({u.pk: u for u in units}.values())
 
 
-def _fan_out(task: Task, lead: Resolution | None, partners: Resolution | None, *, context: Unit,
-             period_end: datetime.date | None) -> None:
-    """One assignment per responsible unit, due on the task's last date inside the plan."""
-    due = max(task.due_date_list) if task.due_dates else (
-        period_end if task.timeframe_kind in ("continuous", "recurring") else None
+def _due_date(due_dates: list[datetime.date], kind: str, period_end: datetime.date | None) -> datetime.date | None:
+    """A task is due on its last date inside the plan; continuous or recurring work at the plan's end."""
+    if due_dates:
+        return max(due_dates)
+    return period_end if kind in ("continuous", "recurring") else None
+
+
+def planned_assignments(parsed: ParsedPlan, *, unit: Unit | None) -> list[PlannedAssignment]:
+    """The assignments saving `parsed` for `unit` creates: one per task and responsible unit
+    (lead and partners; a group stands for its members, an open group for nobody). Saves nothing."""
+    members: dict[int, list[Unit]] = {}
+    out = []
+    for i, row in enumerate(parsed.tasks):
+        due = _due_date(list(row.timeframe.due_dates), row.timeframe.kind, parsed.period_end)
+        for role, resolution in ((AssignmentRole.LEAD, row.lead), (AssignmentRole.PARTNER, row.partners)):
+            out += [PlannedAssignment(i, u, role, due) for u in _units_of(resolution, unit, members)]
+    return out
+
+
+def assignment_summary(parsed: ParsedPlan, *, unit: Unit | None) -> AssignmentSummary:
+    planned = planned_assignments(parsed, unit=unit)
+    return AssignmentSummary(
+        assignments=len(planned), units=len({a.unit.pk for a in planned}), tasks=len(parsed.tasks),
+        tasks_unassigned=len(parsed.tasks) - len({a.task for a in planned}),
     )
-    rows = [Assignment(task=task, unit=u, role=AssignmentRole.LEAD, due_date=due) for u in _units_of(lead, context)]
-    rows += [Assignment(task=task, unit=u, role=AssignmentRole.PARTNER, due_date=due) for u in _units_of(partners, context)]
-    Assignment.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 @transaction.atomic

@@ -10,25 +10,44 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.lib.text import squeeze
 from cchc import policy
 from cchc.documents.official import DOCX_CONTENT_TYPE
 from cchc.documents.tables import XLSX_CONTENT_TYPE, write_xlsx
 
 from . import cascade, exports, services
-from .forms import AliasFixForm, ConfirmForm, EvidenceForm, PlanUploadForm, TaskFilterForm
+from cchc.orgs import services as org_services
+from cchc.orgs.models import Unit, UnitGroup
+
+from .forms import (
+    ConfirmForm,
+    EvidenceForm,
+    NameMappingForm,
+    PlanUploadForm,
+    ReadAsForm,
+    TaskFilterForm,
+    unresolved_names,
+)
 from .coverage import plan_coverage
-from .jobs import import_parsed, import_start
-from .models import STATUS_LABELS, Assignment, ImportStatus, Plan, Progress, Task
+from . import jobs
+from .jobs import import_context, import_parsed, import_start
+from .models import STATUS_LABELS, Assignment, ImportStatus, Plan, PlanImport, Progress, Task
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = policy.visible_plans(request.user).select_related("unit").annotate(n_tasks=Count("tasks"))
+    query = squeeze(request.GET.get("q", ""))[:100]
+    if query:
+        # The title as shown, its number, and the original of a title whose diacritics were restored.
+        plans = plans.filter(Q(title__icontains=query) | Q(number__icontains=query)
+                             | Q(body__original_title__icontains=query))
     page = Paginator(plans.order_by("-period_start", "-created_at"), 30).get_page(request.GET.get("trang"))
-    return render(request, "plans/plan_list.html", {"page": page})
+    return render(request, "plans/plan_list.html", {"page": page, "query": query})
 
 
 @login_required
@@ -58,38 +77,154 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "plans/import_status.html", {"job": job})
     if job.status == ImportStatus.SAVED and job.plan_id:
         return redirect("plans:plan_detail", pk=job.plan_id)
-    parsed = import_parsed(job)
+    return _preview(request, job)
+
+
+def _preview(request: HttpRequest, job, *, parsed=None, fixes: NameMappingForm | None = None,
+             status: int = 200) -> HttpResponse:
+    parsed = parsed or import_parsed(job)
     confirm = ConfirmForm(user=request.user, parsed=parsed)
-    fixes = AliasFixForm(parsed=parsed, user=request.user)
+    unit = confirm.initial_unit()
+    fixes = fixes or NameMappingForm(parsed=parsed, user=request.user, job=job)
+    read_as = ReadAsForm(user=request.user, initial={"unit": job.read_as_id})
+    # Choosing another issuing unit updates the count of assignments at once.
+    confirm.fields["unit"].widget.attrs.update({
+        "hx-get": reverse("plans:import_summary", args=[job.pk]), "hx-trigger": "change",
+        "hx-target": "#tom-tat-giao-viec", "hx-swap": "outerHTML",
+    })
     return render(request, "plans/import_preview.html", {
         "job": job, "parsed": parsed, "data": parsed.to_json(), "confirm": confirm, "fixes": fixes,
-    })
+        "read_as": read_as, "can_map": policy.can_manage_units(request.user),
+        "summary": services.assignment_summary(parsed, unit=unit), "summary_unit": unit,
+        "suggestions": _first_suggestions(request.user, fixes.root) if fixes.rows else [],
+    }, status=status)
+
+
+def _province_root(job) -> int | None:
+    context = import_context(job) or Unit.objects.filter(code=getattr(settings, "CCHC_PROVINCE_CODE", None)).first()
+    return int(context.path.strip("/").split("/")[0]) if context is not None and context.path else None
+
+
+def _first_suggestions(user, root: int | None) -> list[tuple[str, str]]:
+    """What the name picker offers before anything is typed: the groups and the top-level units
+    of the province the plan is read for (typing asks the server for the rest)."""
+    targets = list(UnitGroup.objects.order_by("name"))
+    units = policy.visible_units(user).filter(depth__lte=1).exclude(kind="office").select_related("parent")
+    if root is not None:
+        units = units.filter(path__startswith=f"/{root}/")
+    targets += [u for u in units.order_by("path") if u.is_active]
+    return [(org_services.target_label(t), t.code) for t in targets]
+
+
+def _open_job(request: HttpRequest, pk: int):
+    """The job if it can still be changed (read, not yet saved); else where to go instead."""
+    job = policy.access_import(request.user, pk)
+    if job.status == ImportStatus.SAVED and job.plan_id:
+        messages.info(request, "Kế hoạch này đã được lưu.")
+        return job, redirect("plans:plan_detail", pk=job.plan_id)
+    if job.status != ImportStatus.DONE:
+        raise PermissionDenied("Tệp chưa được đọc xong.")
+    return job, None
 
 
 @login_required
 @require_POST
-def import_fix(request: HttpRequest, pk: int) -> HttpResponse:
-    """Teach the resolver the names it did not know, then read the plan again."""
-    job = policy.access_import(request.user, pk)
-    parsed = import_parsed(job)
-    form = AliasFixForm(request.POST, parsed=parsed, user=request.user)
-    if form.is_valid():
-        added = form.apply()
-        messages.success(request, f"Đã ghi nhận {added} tên gọi khác của đơn vị; kế hoạch được đọc lại.")
+def import_read_as(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Đọc như văn bản của đơn vị…": read the job again as that unit's plan."""
+    job, elsewhere = _open_job(request, pk)
+    if elsewhere:
+        return elsewhere
+    form = ReadAsForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "Không chọn được đơn vị này: bạn chỉ đọc được kế hoạch như văn bản của "
+                                "đơn vị mà bạn được nhập kế hoạch.")
+        return redirect("plans:import_status", pk=job.pk)
+    unit = form.cleaned_data["unit"]
+    if unit is not None and not policy.can_import_plan_for(request.user, unit):
+        raise PermissionDenied("Bạn không được nhập kế hoạch cho đơn vị này.")
+    before = len(unresolved_names(import_parsed(job)))
+    jobs.import_read_as(job, unit)  # the view shares this name
+    after = len(unresolved_names(import_parsed(job)))
+    if unit is None:
+        messages.success(request, f"Đã đọc lại theo cơ quan ban hành ghi trong tệp: còn {after} tên đơn vị "
+                                  "chưa nhận diện.")
     else:
-        messages.error(request, "Không áp dụng được: " + "; ".join(e for errors in form.errors.values() for e in errors))
+        messages.success(request, f"Đã đọc lại như văn bản của {unit.name}: còn {after} tên đơn vị chưa "
+                                  f"nhận diện (trước đó {before}).")
     return redirect("plans:import_status", pk=job.pk)
 
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_fix(request: HttpRequest, pk: int) -> HttpResponse:
+    """Teach the resolver the names it did not know, then read the plan again and say what changed."""
+    job, elsewhere = _open_job(request, pk)
+    if elsewhere:
+        return elsewhere
+    parsed = import_parsed(job)
+    form = NameMappingForm(request.POST, parsed=parsed, user=request.user, job=job)
+    if not form.is_valid():
+        if not policy.can_manage_units(request.user):
+            raise PermissionDenied("Chỉ cán bộ điều phối được thêm tên gọi cho đơn vị.")
+        messages.error(request, "Chưa ghi nhận tên nào: hãy sửa các ô báo lỗi bên dưới.")
+        return _preview(request, job, parsed=parsed, fixes=form, status=400)
+    if not form.mapping:
+        messages.info(request, "Chưa chọn đơn vị hay nhóm cho tên nào: không có gì thay đổi.")
+        return redirect("plans:import_status", pk=job.pk)
+    before = set(form.names)
+    form.apply()
+    after = set(unresolved_names(import_parsed(job)))
+    mapped = [phrase for phrase, _ in form.mapping]
+    now_known = [p for p in mapped if p not in after]
+    left = len(after)
+    if now_known:
+        still = len(mapped) - len(now_known)
+        note = f"; {still} tên vẫn chưa nhận diện được khi đọc lại" if still else ""
+        messages.success(request, f"Đã ghi nhận {len(mapped)} tên gọi; đọc lại kế hoạch: {len(now_known)} tên nay "
+                                  f"đã nhận diện được{note}. Còn {left} tên chưa nhận diện.")
+    else:
+        messages.warning(request, f"Đã ghi nhận {len(mapped)} tên gọi nhưng khi đọc lại không có tên nào được "
+                                  f"nhận diện thêm (vẫn còn {len(before)} tên chưa nhận diện).")
+    return redirect("plans:import_status", pk=job.pk)
+
+
+@login_required
+def import_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """Suggestions for the name picker: units and groups whose names hold the typed words."""
     job = policy.access_import(request.user, pk)
-    if job.status == ImportStatus.SAVED and job.plan_id:
-        messages.info(request, "Kế hoạch này đã được lưu.")
-        return redirect("plans:plan_detail", pk=job.plan_id)
-    if job.status != ImportStatus.DONE:
-        raise PermissionDenied("Tệp chưa được đọc xong.")
+    query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.startswith("target_") and v), "")
+    root = _province_root(job)
+    if not query.strip():
+        return render(request, "plans/_target_options.html", {"options": _first_suggestions(request.user, root)})
+    search = org_services.TargetSearch(units=policy.visible_units(request.user))
+    found = search.search(squeeze(query)[:100], limit=40, prefer_root=root)
+    # Another province's units are not offered (the form refuses them too).
+    found = [t for t in found if isinstance(t, UnitGroup) or root is None or org_services.province_root(t) == root][:20]
+    return render(request, "plans/_target_options.html", {
+        "options": [(org_services.target_label(t), t.code) for t in found],
+    })
+
+
+@login_required
+def import_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assignment count for the unit chosen in the confirmation form (htmx, on change)."""
+    job = policy.access_import(request.user, pk)
+    parsed = import_parsed(job)
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = policy.visible_units(request.user).filter(pk=int(request.GET["unit"])).first()
+    return render(request, "plans/_assignment_summary.html", {
+        "summary": services.assignment_summary(parsed, unit=unit), "summary_unit": unit,
+        "confirm": ConfirmForm(user=request.user, parsed=parsed),
+    })
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job, elsewhere = _open_job(request, pk)
+    if elsewhere:
+        return elsewhere
     parsed = import_parsed(job)
     form = ConfirmForm(request.POST, user=request.user, parsed=parsed)
     if form.is_valid():
@@ -105,18 +240,35 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             source = (job.file_name, fh.read())
         try:
             with transaction.atomic():
+                # Claim the job first: a second submit (double click, two tabs) finds it taken and
+                # saves nothing, and a failure below gives it back with everything else.
+                claimed = PlanImport.objects.filter(pk=job.pk, status=ImportStatus.DONE, plan__isnull=True).update(
+                    status=ImportStatus.SAVED)
+                if not claimed:
+                    job.refresh_from_db()
+                    messages.info(request, "Kế hoạch này đã được lưu.")
+                    return redirect("plans:plan_detail", pk=job.plan_id) if job.plan_id else \
+                        redirect("plans:import_status", pk=job.pk)
                 plan = services.plan_save(
                     parsed=parsed, unit=unit, user=request.user, source=source,
                     parent=obligation.request.parent if obligation else form.cleaned_data.get("parent"),
+                    require_assignments=not form.cleaned_data.get("save_unassigned"),
                 )
                 if obligation is not None:
                     cascade.obligation_fulfil(obligation=obligation, plan=plan)
+                job.plan, job.status = plan, ImportStatus.SAVED
+                job.save(update_fields=["plan", "status"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("plans:import_status", pk=job.pk)
-        job.plan, job.status = plan, ImportStatus.SAVED
-        job.save(update_fields=["plan", "status"])
-        messages.success(request, f"Đã lưu kế hoạch với {plan.tasks.count()} nhiệm vụ.")
+        n = plan.tasks.count()
+        assigned = Assignment.objects.filter(task__plan=plan)
+        n_assignments, n_units = assigned.count(), assigned.values("unit").distinct().count()
+        messages.success(request, f"Đã lưu kế hoạch với {n} nhiệm vụ.")
+        if n_assignments:
+            messages.info(request, f"Đã tạo {n_assignments} lượt giao việc cho {n_units} đơn vị.")
+        else:
+            messages.warning(request, "Kế hoạch được lưu theo yêu cầu dù chưa giao việc cho đơn vị nào.")
         return redirect("plans:plan_detail", pk=plan.pk)
     messages.error(request, "Hãy chọn đơn vị ban hành.")
     return redirect("plans:import_status", pk=job.pk)

@@ -176,3 +176,20 @@ def test_marking_a_task_done_needs_evidence_and_is_refused_to_other_units(
     assert client.post(reverse("tasks:detail", args=[other.pk]), {"progress": "done"}).status_code == 404
     my_tasks = client.get(reverse("tasks:mine")).content.decode()
     assert "Ban hành và tổ chức thực hiện" in my_tasks and "Phủ Lý" not in my_tasks
+
+
+def test_a_plan_read_without_diacritics_is_listed_restored_and_found_by_its_original_title(coordinator):
+    from cchc.orgs.models import Unit
+    from cchc.plans.services import plan_parse, plan_save
+
+    commune = Unit.objects.get(code="13531")
+    plan_save(parsed=plan_parse(seed("002"), "002.txt", context=commune), unit=commune)
+    page = coordinator.get(reverse("plans:plan_list")).content.decode()
+    assert "Thông tin, tuyên truyền cải cách hành chính 6 tháng cuối năm 2025" in page
+    assert "dấu đã khôi phục" in page
+    found = coordinator.get(reverse("plans:plan_list"), {"q": "Théng tin, tuyén"}).content.decode()
+    assert "Thông tin, tuyên truyền cải cách hành chính 6 tháng cuối năm 2025" in found
+    nothing = coordinator.get(reverse("plans:plan_list"), {"q": "không có trích yếu này"}).content.decode()
+    assert "Thông tin, tuyên truyền cải cách" not in nothing
+    detail = coordinator.get(reverse("plans:plan_detail", args=[Plan.objects.get().pk])).content.decode()
+    assert "Trích yếu trong tệp gốc: “Théng tin, tuyén truyén cai cach hanh chinh" in detail

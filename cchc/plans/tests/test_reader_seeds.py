@@ -188,18 +188,30 @@ def test_002_ocr_commune_plan_still_has_its_structure():
     assert p.kind == "communication"
     assert p.issuer_unit_code == "13531"
     assert p.number == "21/KH-UBND"  # "S6:21 /KH-UBND"
-    assert p.date == datetime.date(2025, 9, 8) and p.place == "Binh Giang"
+    assert p.date == datetime.date(2025, 9, 8) and p.place == "Bình Giang"
     assert p.period_label == "6 tháng cuối năm 2025"  # "6 thang cudi nim 2025"
     assert (p.implements.number, p.implements.date) == ("21/KH-UBND", datetime.date(2025, 8, 4))
     assert [t.code for t in p.topics] == ["a", "b", "c", "d", "e", "g", "h"]
-    assert p.topics[0].text.startswith("Cac quan diém, chu truong cua Pang")
+    assert p.topics[0].text.startswith("Các quan điểm, chủ trương của")
     assert len(p.channels) == 5
     units = [[u.code for u in d.resolution.units] for d in p.duties]
     assert units[1:3] == [["13531.VHXH"], ["13531.TTPVHCC"]]
     # The commune's Fatherland Front is not in the tree: reported, not dropped or guessed.
     front = p.duties[-1]
     assert front.resolution.units == [] and front.resolution.unresolved
-    assert any(u["text"] == "Uy ban Mit tran T6 qubc" for u in p.unresolved)
+    assert front.unit_text.startswith("Ủy ban Mặt trận")  # "Pé nghi Uy ban Mit tran…": the request dropped
+
+
+def test_002_is_shown_with_its_diacritics_restored_and_the_original_kept():
+    p = parse("002", context="13531")
+    assert p.diacritics_restored
+    assert p.title == "Thông tin, tuyên truyền cải cách hành chính 6 tháng cuối năm 2025"
+    assert p.original_title == "Théng tin, tuyén truyén cai cach hanh chinh 6 thang cudi nim 2025"
+    assert "Théng tin, tuyén truyén" in p.original_text
+    assert any("khôi phục" in w for w in p.warnings)
+    assert p.to_json()["original_title"] == p.original_title
+    # A text with its marks is never touched.
+    assert not parse("001").diacritics_restored
 
 
 # --- seed 003: a commune of another province ----------------------------------------------------

@@ -1,11 +1,14 @@
 """Read a plan file; print what was understood (--json), or save it for a unit (--save)."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
 from cchc.orgs.models import Unit
 from cchc.plans import services
@@ -24,6 +27,8 @@ class Command(BaseCommand):
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp: {path}")
+        if os.environ.get("CCHC_SCRATCH_TREE"):
+            _scratch_tree()
         context = None
         if options.get("context"):
             context = Unit.objects.filter(code=options["context"]).first()
@@ -60,3 +65,18 @@ class Command(BaseCommand):
         sys.stderr.write(f"\rĐang đọc… {fraction:4.0%}")
         if fraction >= 1:
             sys.stderr.write("\n")
+
+
+def _scratch_tree() -> None:
+    """Migrate the scratch database and load the demo unit tree into it, the first time only."""
+    if "orgs_unit" in connection.introspection.table_names() and Unit.objects.exists():
+        return
+    from cchc.documents.tables import read_table
+    from cchc.orgs import services as org_services
+    from cchc.orgs.management.commands.load_demo import DEMO_DIR
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with transaction.atomic():
+        for name in ("province.csv", "communes.csv"):
+            path = DEMO_DIR / name
+            org_services.units_import(read_table(path.read_bytes(), path.name))
