@@ -55,3 +55,32 @@ def test_import_preview_confirm_and_record_progress(page: Page, cast, immediate_
     expect(officer.locator(".msg.success")).to_contain_text("Đã cập nhật")
     expect(officer.get_by_text("Văn bản số 12/KH-UBND")).to_be_visible()
     officer_context.close()  # no request of this second browser may outlive the test
+
+
+def test_a_plan_of_another_province_is_read_as_ours_and_its_names_taught(page: Page, cast, immediate_tasks, tmp_path):
+    from cchc.plans.tests.test_name_mapping import FOREIGN
+
+    plan_file = tmp_path / "ke-hoach-lam-dong.txt"
+    plan_file.write_text(FOREIGN, encoding="utf-8")
+    sign_in(page, cast, "dieuphoi")
+    page.goto(f"{cast}/ke-hoach/nhap/")
+    page.get_by_label("Tệp kế hoạch").set_input_files(str(plan_file))
+    page.get_by_role("button", name="Đọc tệp").click()
+
+    expect(page.get_by_role("heading", name="Nhận diện tên đơn vị (4 tên)")).to_be_visible()
+    expect(page.locator("#tom-tat-giao-viec")).to_contain_text("Xác nhận sẽ tạo 0 lượt giao việc")
+    page.get_by_label("Đọc như văn bản của đơn vị").select_option(label=Unit.objects.get(code="37").name)
+    page.get_by_role("button", name="Đọc lại", exact=True).click()
+    expect(page.locator(".msg.success")).to_contain_text("còn 2 tên đơn vị chưa nhận diện (trước đó 4)")
+
+    page.get_by_label("Đài truyền thanh cơ sở").fill("UBND cấp xã")
+    page.get_by_label("Trung tâm Văn hóa Nghệ thuật").fill("Sở Văn hóa và Thể thao")
+    page.get_by_role("button", name="Ghi nhận và đọc lại").click()
+    expect(page.locator(".msg.success")).to_contain_text("2 tên nay đã nhận diện được. Còn 0 tên chưa nhận diện.")
+    expect(page.locator("#nhan-dien-ten")).to_have_count(0)
+
+    page.get_by_label("Đơn vị ban hành").select_option(label=Unit.objects.get(code="37").name)
+    expect(page.locator("#tom-tat-giao-viec")).to_contain_text("lượt giao việc cho")
+    page.get_by_role("button", name="Xác nhận và lưu").click()
+    expect(page.locator(".msg.success")).to_have_text("Đã lưu kế hoạch với 4 nhiệm vụ.")
+    expect(page.locator(".msg.info").first).to_contain_text("lượt giao việc cho")
