@@ -37,6 +37,7 @@ _FILLER = [
         "truong", "phoi hop", "chu tri", "de nghi", "co quan", "don vi", "lien quan", "co lien quan",
         "giam doc", "chu tich", "thu truong", "nguoi dung dau", "trach nhiem", "thuc hien", "nhu sau",
         "ban hanh", "tham muu", "kip thoi", "lanh dao", "he thong", "thuoc tinh",
+        "tren dia ban", "tren dia ban tinh", "tren dia ban xa", "tren dia ban phuong",
     ]
 ]
 # Synonyms applied to every known name so that either spelling of the text matches.

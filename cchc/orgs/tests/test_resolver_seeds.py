@@ -280,6 +280,22 @@ def test_an_unknown_unit_is_reported_with_its_text(text):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "groups"),
+    [
+        # Spellings of real plans of other provinces; "địa phương" after the departments is the communes.
+        ("Các sở, ban, ngành, địa phương", {SVC, XA}),
+        ("Các sở, ban, ngành, địa phương trên địa bàn tỉnh", {SVC, XA}),
+        ("Sở, ngành, UBND cấp xã", {SVC, XA}),
+        ("các xã, phường, đặc khu trên địa bàn tỉnh", {XA}),
+    ],
+)
+def test_the_groups_of_real_plans_reach_departments_and_communes(text, groups):
+    result = resolve(text, "37")
+    assert group_codes(result) == groups and result.unresolved == [] and codes(result) == set()
+
+
+@pytest.mark.django_db
 def test_known_and_unknown_units_in_one_phrase():
     result = resolve("Sở Nội vụ, Ban Quản lý dự án X và các sở, ban, ngành")
     assert codes(result) == {"37.SNV"} and group_codes(result) == {SVC}
