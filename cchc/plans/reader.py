@@ -369,7 +369,8 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     if not rows:
         inline: set[int] = set()
         rows = _inline_tasks(plan, resolver, period, seen=inline)
-        rows += _solution_tasks(plan, resolver, period, skip=inline) + _tasks_from_duties(plan, period)
+        rows += _solution_tasks(plan, resolver, period, skip=inline) + _assigned_items(plan, resolver, period, skip=inline)
+        rows += _tasks_from_duties(plan, period)
     plan.tasks = rows
     return plan
 
@@ -903,6 +904,7 @@ def _read_sections(plan: ParsedPlan, resolver: UnitResolver) -> None:
             plan.funding = squeeze(" ".join([*s.text, *items]))
         elif kind == "duties":
             plan.duties += _duties(s, resolver)
+    _read_commitments(plan)
     if not plan.objectives:
         # A plan whose only aims are its "Mục tiêu" list: the qualitative ones are its objectives.
         plan.objectives = [t.text for t in plan.targets if t.qualitative]
@@ -915,6 +917,26 @@ def _read_sections(plan: ParsedPlan, resolver: UnitResolver) -> None:
             named = (res.matches and res.ok) or (isinstance(resolver, _NoUnits) and _looks_like_unit_name(s.title))
             if named and all(c.marker == "-" for c in s.children):
                 plan.duties.append(Duty(s.title, res, [c.body for c in s.children]))
+
+
+# "Tối thiểu 20% …", "ít nhất 01 tin, bài mỗi quý": a floor written as such is a commitment wherever it stands.
+_FLOOR = re.compile(r"\b(?:toi thieu|it nhat|khong duoi|khong it hon)\s+(?:la\s+)?\d")
+_TARGET_KINDS = ("targets", "objectives", "requirements")
+
+
+def _read_commitments(plan: ParsedPlan) -> None:
+    """Floors stated outside the aims ("2. Số lượng đơn vị kiểm tra: Tối thiểu 20% …" under the
+    inspection's arrangements, a duty's "ít nhất 01 tin, bài mỗi quý") are targets too."""
+    seen = {fold(t.text) for t in plan.targets}
+    for s, ancestors in _with_ancestors(plan.sections):
+        if s.children or any(_section_kind(a.title) in _TARGET_KINDS for a in (*ancestors, s)):
+            continue
+        if not _FLOOR.search(fold(_sa(s.body))):
+            continue
+        found = _target(s, _area(ancestors))
+        if found.clauses and fold(found.text) not in seen:
+            seen.add(fold(found.text))
+            plan.targets.append(found)
 
 
 def _list_items(children: list[Section]) -> list[Item]:
@@ -1206,6 +1228,7 @@ _TIMES_IN_TEXT = [re.compile(p, re.I) for p in (
     r"^dinh ky\b",
     r"(?:6|06) thang (?:dau|cuoi) nam \d{4}",
     r"(?<=trong )nam \d{4}|(?<=hoan thanh )nam \d{4}",
+    r"^(?:truoc|sau) khi [^.;:,]+",  # "Trước khi tiến hành kiểm tra: …": the event the item waits on
 )]
 
 
@@ -1249,6 +1272,28 @@ def _solution_tasks(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: s
     for i, row in enumerate(rows):
         if not row.number:
             row.number = str(1 + sum(1 for r in rows[:i] if r.group == row.group))
+    return rows
+
+
+# "Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì …": an authority hands the item to a unit.
+_HANDS_TO = re.compile(r"^[^.;:]{0,60}?\bgiao (?:cho )?(?=\S)")
+
+
+def _assigned_items(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: set[int]) -> list[TaskRow]:
+    """Items outside the solutions and the duties that hand the work to a unit by name
+    ("1. Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì … tổ chức kiểm tra …"): tasks of that unit."""
+    rows: list[TaskRow] = []
+    for s, ancestors in _with_ancestors(plan.sections):
+        kinds = {_section_kind(a.title) for a in (*ancestors, s)}
+        if s.children or id(s) in skip or kinds & {"solutions", "duties"} or not ancestors:
+            continue
+        m = _HANDS_TO.match(_sa(s.body).lower())
+        unit = _leading_unit(s.body[m.end():]) if m else None
+        if unit is None:
+            continue
+        group = ancestors[0]
+        rows.append(TaskRow(group.marker, group.title, s.marker if s.marker != "-" else "", s.body, "", unit, "",
+                            _timeframe_in(s.body, period), source="text", lead=_resolved(resolver, unit)))
     return rows
 
 

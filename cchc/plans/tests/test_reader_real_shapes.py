@@ -314,3 +314,40 @@ def test_bold_unit_names_head_their_duties():
         ("Sở Nội vụ", ["Theo dõi, tổng hợp kết quả thực hiện Kế hoạch."]),
         ("Sở Tư pháp", ["Phổ biến văn bản quy phạm pháp luật."])]
     assert [[u.code for u in d.resolution.units] for d in p.duties] == [["37.SNV"], ["37.STP"]]
+
+
+# An inspection plan: its floor stands under the arrangements, its one task is handed over by the
+# chairman, and its duties wait on events rather than dates (the shape of a province's 2026 plan).
+INSPECTION = """ỦY BAN NHÂN DÂN TỈNH NINH BÌNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 30/KH-UBND
+Ninh Bình, ngày 15 tháng 01 năm 2026
+KẾ HOẠCH
+Kiểm tra công tác cải cách hành chính năm 2026
+I. MỤC ĐÍCH, YÊU CẦU
+1. Đánh giá đúng thực chất kết quả cải cách hành chính của các cơ quan, địa phương.
+II. NỘI DUNG KIỂM TRA
+1. Công tác chỉ đạo, điều hành cải cách hành chính.
+III. ĐOÀN KIỂM TRA, ĐƠN VỊ ĐƯỢC KIỂM TRA
+1. Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì phối hợp với các ngành có liên quan tổ chức kiểm tra công tác cải cách hành chính tại các cơ quan, địa phương.
+2. Số lượng đơn vị kiểm tra: Tối thiểu 20% cơ quan chuyên môn thuộc UBND tỉnh và đơn vị hành chính cấp xã.
+IV. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ
+a) Trước khi tiến hành kiểm tra: có văn bản đề nghị các cơ quan, địa phương được kiểm tra gửi báo cáo.
+b) Ban hành Thông báo kết luận kiểm tra gửi các cơ quan, địa phương được kiểm tra.
+2. Sở Tư pháp
+Đăng tải trên trang thông tin điện tử ít nhất 01 tin, bài về kết quả kiểm tra mỗi quý.
+"""
+
+
+def test_floors_outside_the_aims_and_tasks_handed_over_by_the_chairman():
+    plan = plan_parse(INSPECTION.encode(), "kiem-tra.txt")
+    floors = {(c.comparator, c.value, c.unit) for t in plan.targets for c in t.clauses}
+    assert (">=", 20.0, "%") in floors
+    assert any(comparator == ">=" and value == 1.0 and unit != "%" for comparator, value, unit in floors), floors
+    handed = [t for t in plan.tasks if t.title.startswith("Chủ tịch UBND tỉnh giao Sở Nội vụ")]
+    assert len(handed) == 1 and [u.code for u in handed[0].lead.units] == ["37.SNV"]
+    before = next(t for t in plan.tasks if t.title.startswith("Trước khi tiến hành kiểm tra"))
+    assert before.timeframe.kind == "event" and before.timeframe.trigger == "Trước khi tiến hành kiểm tra"
+    # A floor among the duties is a target, not a second copy of it.
+    assert sum(1 for t in plan.targets if "20%" in t.text) == 1
