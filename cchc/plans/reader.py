@@ -369,6 +369,7 @@ def read_plan(doc: ExtractedDocument, *, resolver: UnitResolver | None = None) -
     if not rows:
         inline: set[int] = set()
         rows = _inline_tasks(plan, resolver, period, seen=inline)
+        rows += _scheduled_items(plan, resolver, period, skip=inline)
         rows += _solution_tasks(plan, resolver, period, skip=inline) + _assigned_items(plan, resolver, period, skip=inline)
         rows += _tasks_from_duties(plan, period)
     plan.tasks = rows
@@ -920,7 +921,7 @@ def _read_sections(plan: ParsedPlan, resolver: UnitResolver) -> None:
 
 
 # "Tối thiểu 20% …", "ít nhất 01 tin, bài mỗi quý": a floor written as such is a commitment wherever it stands.
-_FLOOR = re.compile(r"\b(?:toi thieu|it nhat|khong duoi|khong it hon)\s+(?:la\s+)?\d")
+_FLOOR = re.compile(r"\b(?:toi thieu|it nhat|khong duoi|khong it hon|tren)\s+(?:la\s+)?\d")
 _TARGET_KINDS = ("targets", "objectives", "requirements")
 
 
@@ -929,11 +930,12 @@ def _read_commitments(plan: ParsedPlan) -> None:
     inspection's arrangements, a duty's "ít nhất 01 tin, bài mỗi quý") are targets too."""
     seen = {fold(t.text) for t in plan.targets}
     for s, ancestors in _with_ancestors(plan.sections):
-        if s.children or any(_section_kind(a.title) in _TARGET_KINDS for a in (*ancestors, s)):
+        if any(_section_kind(a.title) in _TARGET_KINDS for a in (*ancestors, s)):
             continue
         if not _FLOOR.search(fold(_sa(s.body))):
             continue
-        found = _target(s, _area(ancestors))
+        # An item with sub-items commits by its own sentence only ("3. … Nội dung: … trên 50% …").
+        found = _target(Section(s.marker, s.level, s.title, s.text) if s.children else s, _area(ancestors))
         if found.clauses and fold(found.text) not in seen:
             seen.add(fold(found.text))
             plan.targets.append(found)
@@ -1040,7 +1042,7 @@ _COUNT_NOUNS = (
     "cuoc thi|hoi thi|hoi nghi|hoi thao|toa dam|lop tap huan|lop boi duong|lop|buoi|tin bai|tin|bai viet|bai|"
     "phong su|chuyen muc|chuyen de|chuong trinh|video|clip|phim|pano|ap phich|to roi|to gap|bang ron|khau hieu|"
     "cuoc|lan|dot|luot|san pham|mo hinh|sang kien|de an|van ban|ke hoach|bao cao|doan kiem tra|doan|hoat dong|"
-    "so bao|so|ky|tap|cuon|nguoi|hoc vien|thu tuc|dich vu|don vi|co quan|nhiem vu|cau hoi|diem|giai|ban tin"
+    "so bao|so|ky|tap|cuon|nguoi|cu tri|dai bieu|hoc vien|thu tuc|dich vu|don vi|co quan|nhiem vu|cau hoi|diem|giai|ban tin"
 )
 _COUNT = re.compile(rf"(?<![\d.,/])(\d{{1,4}})\s+({_COUNT_NOUNS})\b")
 _COUNT_AFTER = re.compile(r"(?:nam|so|khoan|dieu|diem|muc|phu luc|giai doan|thang|ngay|quy|tu|den|va|/)\s*$")
@@ -1229,6 +1231,7 @@ _TIMES_IN_TEXT = [re.compile(p, re.I) for p in (
     r"(?:6|06) thang (?:dau|cuoi) nam \d{4}",
     r"(?<=trong )nam \d{4}|(?<=hoan thanh )nam \d{4}",
     r"^(?:truoc|sau) khi [^.;:,]+",  # "Trước khi tiến hành kiểm tra: …": the event the item waits on
+    r"\bngay sau khi [^.;:,]+",  # "… ngay sau khi kết thúc hội nghị"
 )]
 
 
@@ -1273,6 +1276,68 @@ def _solution_tasks(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: s
         if not row.number:
             row.number = str(1 + sum(1 for r in rows[:i] if r.group == row.group))
     return rows
+
+
+# The labelled lines of a scheduled item: "- Thời gian: Dự kiến ngày 05/12/2025", "- Đơn vị chủ trì: …".
+_FIELD = re.compile(r"^(thoi gian(?: thuc hien| hoan thanh)?|(?:don vi |co quan )?chu tri|(?:don vi )?phoi hop)\s*:\s*")
+# "Đợt 1: Trong tháng 12/2025", "Giai đoạn 2: Từ tháng 01 đến …": a phase named by its time.
+_PHASE = re.compile(r"^(?:dot|giai doan|buoc)\s+(?:\d{1,2}|[ivx]{1,4}|mot|hai|ba|bon|nam)\s*[:.-]\s*")
+
+
+def _scheduled_items(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: set[int]) -> list[TaskRow]:
+    """Items of a schedule: an item whose lines say its time and who leads it ("- Thời gian: …",
+    "- Đơn vị chủ trì: …"), and the phases of a campaign ("2.1. Đợt 1: Trong tháng 12/2025")."""
+    rows: list[tuple[int, TaskRow]] = []
+    walked = list(_with_ancestors(plan.sections))
+    schedules: set[int] = set()  # the parents of labelled items: their other numbered items are steps too
+    for position, (s, ancestors) in enumerate(walked):
+        if id(s) in skip or any(_section_kind(a.title) == "duties" for a in (*ancestors, s)):
+            continue
+        fields: dict[str, str] = {}
+        for c in s.children:
+            m = _FIELD.match(_sa(c.body).lower())
+            if c.marker == "-" and m:
+                label = m[1].split()[-1] if not m[1].startswith("thoi gian") else "thoi gian"
+                fields.setdefault({"tri": "lead", "hop": "partners"}.get(label, "time"),
+                                  squeeze(c.body[m.end():]).rstrip(" .;"))
+        phase = _PHASE.match(_sa(s.title).lower())
+        group = ancestors[0] if ancestors else s
+        if "time" in fields or "lead" in fields:
+            skip.update(id(c) for c in s.children if c.marker == "-")
+            schedules.add(id(s))  # "3. … - Thời gian: …" then "3.3. Báo cáo kết quả": its own steps
+            if ancestors:
+                schedules.add(id(ancestors[-1]))
+            title = s.body
+            lead, partners, time = fields.get("lead", ""), fields.get("partners", ""), fields.get("time", "")
+        elif phase and s.title[phase.end():].strip():
+            time = squeeze(s.title[phase.end():]).rstrip(" .;:")
+            parsed = parse_timeframe(time, period_start=period[0], period_end=period[1])
+            if parsed.kind == "unparsed":
+                continue  # "Đợt 1: Tuyên truyền …": a round named by its content, not its time
+            first = s.text[0] if s.text else (s.children[0].body if s.children else "")
+            title, lead, partners = squeeze(f"{s.title} - {first}") if first else s.title, "", ""
+        else:
+            continue
+        skip.add(id(s))
+        rows.append((position, TaskRow(
+            group.marker, group.title, s.marker if s.marker != "-" else "", title, "", lead, partners,
+            parse_timeframe(time, period_start=period[0], period_end=period[1]) if time else _timeframe_in(title, period),
+            source="text", lead=_resolved(resolver, lead) if lead else None,
+            partners=resolver.resolve(partners) if partners else None)))
+    # "1.2. Báo cáo kết quả Hội nghị" beside "1.1. Nội dung: … - Thời gian: …": a step of the same schedule.
+    for position, (s, ancestors) in enumerate(walked):
+        if not ancestors or id(ancestors[-1]) not in schedules or id(s) in skip or s.marker == "-":
+            continue
+        if any(c.marker != "-" for c in s.children):
+            continue
+        first = s.text[0] if s.text else (s.children[0].body if s.children else "")
+        title = squeeze(f"{s.title} - {first}") if first else s.title
+        whole = squeeze(" ".join([s.body, *(c.body for c in s.children)]))
+        group = ancestors[0]
+        skip.add(id(s))
+        rows.append((position, TaskRow(group.marker, group.title, s.marker, title, "", "", "",
+                                       _timeframe_in(whole, period), source="text")))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 # "Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì …": an authority hands the item to a unit.

@@ -14,6 +14,7 @@ import pytest
 from docx.oxml import parse_xml
 
 from cchc.plans.services import PlanImportError, plan_parse
+from cchc.test import BINH_GIANG
 
 pytestmark = pytest.mark.django_db
 
@@ -351,3 +352,56 @@ def test_floors_outside_the_aims_and_tasks_handed_over_by_the_chairman():
     assert before.timeframe.kind == "event" and before.timeframe.trigger == "Trước khi tiến hành kiểm tra"
     # A floor among the duties is a target, not a second copy of it.
     assert sum(1 for t in plan.targets if "20%" in t.text) == 1
+
+
+# A commune's schedule: items whose lines say when and who leads, a report step beside each, and a
+# campaign in phases named by their time (the shapes of commune plans of other provinces).
+SCHEDULE = """ỦY BAN NHÂN DÂN XÃ BÌNH GIANG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 12/KH-UBND
+Bình Giang, ngày 25 tháng 11 năm 2025
+KẾ HOẠCH
+Tổ chức hội nghị đối thoại về cải cách hành chính năm 2026
+I. MỤC ĐÍCH, YÊU CẦU
+1. Lắng nghe ý kiến của người dân, doanh nghiệp về giải quyết thủ tục hành chính.
+II. NỘI DUNG, TIẾN ĐỘ THỰC HIỆN
+1. Hội nghị đối thoại lần thứ nhất
+1.1. Nội dung: Đối thoại với người dân về giải quyết thủ tục hành chính tại Trung tâm phục vụ hành chính công xã.
+- Thời gian: Dự kiến ngày 05/12/2025 (chậm nhất ngày 10/12/2025).
+- Thành phần: lãnh đạo UBND xã, đại diện các thôn.
+- Đơn vị chủ trì: Văn phòng HĐND và UBND xã.
+1.2. Báo cáo kết quả Hội nghị
+- Gửi biên bản Hội nghị đến Chủ tịch UBND xã ngay sau khi kết thúc hội nghị.
+2. Tuyên truyền theo thời gian
+2.1. Đợt 1: Trong tháng 12/2025
+- Tuyên truyền các thủ tục hành chính được cắt giảm thời gian giải quyết trên loa truyền thanh của xã.
+2.2. Đợt 2: Quý I/2026
+- Tuyên truyền kết quả hội nghị đối thoại và việc tiếp thu ý kiến của người dân.
+3. Quy định về số lượng người tham dự
+- Hội nghị phải bảo đảm có ít nhất là 55 người dân tham dự, trên 50% số thôn có đại diện.
+III. TỔ CHỨC THỰC HIỆN
+1. Văn phòng HĐND và UBND xã
+Chuẩn bị các điều kiện tổ chức hội nghị.
+"""
+
+
+def test_a_schedule_with_labelled_lines_report_steps_and_phases():
+    plan = plan_parse(SCHEDULE.encode(), "doi-thoai.txt")
+    by_number = {t.number: t for t in plan.tasks if t.source == "text"}
+    first = by_number["1.1"]
+    assert first.title.startswith("Nội dung: Đối thoại với người dân")
+    assert [u.code for u in first.lead.units] == [f"{BINH_GIANG}.VP"]
+    assert first.timeframe.text.startswith("Dự kiến ngày 05/12/2025")
+    assert datetime.date(2025, 12, 10) in first.timeframe.due_dates
+    report = by_number["1.2"]
+    assert report.title.startswith("Báo cáo kết quả Hội nghị - Gửi biên bản")
+    assert report.lead is None and report.timeframe.text == "ngay sau khi kết thúc hội nghị"
+    phase = by_number["2.1"]
+    assert phase.title.startswith("Đợt 1: Trong tháng 12/2025 - Tuyên truyền các thủ tục")
+    assert phase.timeframe.text == "Trong tháng 12/2025" and phase.timeframe.kind != "unparsed"
+    assert by_number["2.2"].timeframe.text == "Quý I/2026"
+    # The labelled lines are the task's, not tasks of their own; the rule's floors are targets.
+    assert not any(t.title.startswith(("Thời gian", "Đơn vị chủ trì")) for t in plan.tasks)
+    floors = {(c.comparator, c.value, c.unit) for t in plan.targets for c in t.clauses}
+    assert (">=", 55.0, "người") in floors or (">=", 55.0, "người dân") in floors, floors
+    assert any(comparator in (">", ">=") and value == 50.0 and unit == "%" for comparator, value, unit in floors), floors
