@@ -1181,7 +1181,8 @@ def _issuer_from_text(plan: ParsedPlan, resolver: UnitResolver):
 _UNIT_HEAD = re.compile(
     r"^([dp]\w{0,2} nghi\s+)?(cac\s+)?(so|ban|phong|ubnd|uy ban|van phong|trung tam|cong an|bao|dai|buu dien|thanh tra|"
     r"kho bac|bao hiem|chi cuc|cuc|hoi|doan|mat tran|mttq|lien doan|bo|toa|vien|truong|benh vien|dong chi|to|"
-    r"tieu ban|co quan|don vi|lanh dao|chu tich|giam doc|thu truong|cong chuc|can bo|xa|phuong|thanh pho|tinh)\b"
+    r"tieu ban|co quan|don vi|lanh dao|chu tich|giam doc|thu truong|cong chuc|can bo|xa|phuong|thanh pho|tinh|"
+    r"chuyen vien|thanh vien|vien chuc|nhan vien|bi thu|pho chu tich|truong thon|thon)\b"
 )
 
 
