@@ -468,7 +468,9 @@ class UnitResolver:
                 text = words[i].folded
                 if text == word:
                     continue
-                if text in self._known or Levenshtein.distance(text, word, score_cutoff=1) > 1:
+                # A short word alone is filler only as written: "Lạt" of "Đà Lạt" is not "là".
+                short_alone = len(phrase) == 1 and len(word) <= 3
+                if short_alone or text in self._known or Levenshtein.distance(text, word, score_cutoff=1) > 1:
                     edits = 2
                     break
                 edits += 1

@@ -74,7 +74,7 @@ def test_a_plan_of_another_province_is_read_as_ours_and_its_names_taught(page: P
     expect(page.locator(".msg.success")).to_contain_text("còn 2 tên đơn vị chưa nhận diện (trước đó 4)")
 
     page.get_by_label("Đài truyền thanh cơ sở").fill("UBND cấp xã")
-    page.get_by_label("Trung tâm Văn hóa Nghệ thuật").fill("Sở Văn hóa và Thể thao")
+    page.get_by_label("Trung tâm Văn hóa Nghệ thuật Đà Lạt").fill("Sở Văn hóa và Thể thao")
     page.get_by_role("button", name="Ghi nhận và đọc lại").click()
     expect(page.locator(".msg.success")).to_contain_text("2 tên nay đã nhận diện được. Còn 0 tên chưa nhận diện.")
     expect(page.locator("#nhan-dien-ten")).to_have_count(0)

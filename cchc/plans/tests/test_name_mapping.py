@@ -32,7 +32,7 @@ II. TỔ CHỨC THỰC HIỆN
 Chủ trì, hướng dẫn, theo dõi, đôn đốc các cơ quan, đơn vị triển khai Kế hoạch; tổng hợp báo cáo kết quả trước ngày 15/12/2026.
 2. Sở Tư pháp
 Tuyên truyền, phổ biến các văn bản pháp luật mới về cải cách hành chính trong quý II/2026.
-3. Trung tâm Văn hóa Nghệ thuật
+3. Trung tâm Văn hóa Nghệ thuật Đà Lạt
 Tổ chức biểu diễn lưu động tuyên truyền cải cách hành chính trong năm 2026.
 4. Đài truyền thanh cơ sở
 Tuyên truyền trên hệ thống loa truyền thanh cơ sở ít nhất 02 lần mỗi tháng.
@@ -77,7 +77,7 @@ def fields_for(job, wanted: dict[str, str]) -> dict[str, str]:
 
 
 def test_a_foreign_plan_lists_its_unknown_names_and_nothing_else(coordinator, job):
-    assert names(job) == ["Sở Nội vụ", "Sở Tư pháp", "Trung tâm Văn hóa Nghệ thuật",
+    assert names(job) == ["Sở Nội vụ", "Sở Tư pháp", "Trung tâm Văn hóa Nghệ thuật Đà Lạt",
                           "Đài truyền thanh cơ sở"]
     page = coordinator.get(reverse("plans:import_status", args=[job.pk])).content.decode()
     assert "Sở Tư pháp" in page and "Đọc như văn bản của đơn vị" in page
@@ -87,14 +87,14 @@ def test_a_foreign_plan_lists_its_unknown_names_and_nothing_else(coordinator, jo
 def test_reading_it_as_our_provinces_plan_resolves_the_departments(coordinator, job):
     province = Unit.objects.get(code="37")
     response = coordinator.post(reverse("plans:import_read_as", args=[job.pk]), {"unit": province.pk}, follow=True)
-    assert names(job) == ["Trung tâm Văn hóa Nghệ thuật", "Đài truyền thanh cơ sở"]
+    assert names(job) == ["Trung tâm Văn hóa Nghệ thuật Đà Lạt", "Đài truyền thanh cơ sở"]
     assert "còn 2 tên đơn vị chưa nhận diện (trước đó 4)" in response.content.decode()
 
 
 def test_names_map_to_a_unit_or_a_group_and_the_counts_say_what_changed(coordinator, job):
     province = Unit.objects.get(code="37")
     coordinator.post(reverse("plans:import_read_as", args=[job.pk]), {"unit": province.pk})
-    data = fields_for(job, {"Trung tâm Văn hóa Nghệ thuật": "Sở Văn hóa và Thể thao",
+    data = fields_for(job, {"Trung tâm Văn hóa Nghệ thuật Đà Lạt": "Sở Văn hóa và Thể thao",
                             "Đài truyền thanh cơ sở": "UBND cấp xã"})
     response = coordinator.post(reverse("plans:import_fix", args=[job.pk]), data, follow=True)
     text = response.content.decode()
@@ -102,7 +102,7 @@ def test_names_map_to_a_unit_or_a_group_and_the_counts_say_what_changed(coordina
     assert names(job) == []
     group = UnitGroup.objects.get(code="ubnd-cap-xa")
     assert NameMapping.objects.get(group=group).phrase == "Đài truyền thanh cơ sở"
-    assert NameMapping.objects.get(unit__code="37.SVHTT").phrase == "Trung tâm Văn hóa Nghệ thuật"
+    assert NameMapping.objects.get(unit__code="37.SVHTT").phrase == "Trung tâm Văn hóa Nghệ thuật Đà Lạt"
 
     # Saved: the group phrase reaches every commune and ward of the province.
     coordinator.post(reverse("plans:import_confirm", args=[job.pk]), {"unit": province.pk})
