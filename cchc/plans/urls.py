@@ -33,6 +33,7 @@ task_urlpatterns = (
         path("", views.task_board, name="board"),
         path("cua-toi/", views.my_tasks, name="mine"),
         path("<int:pk>/", views.assignment_detail, name="detail"),
+        path("<int:pk>/minh-chung/<int:evidence_pk>/", views.evidence_file, name="evidence_file"),
     ],
     "tasks",
 )

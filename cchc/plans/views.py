@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -366,6 +366,16 @@ def task_board(request: HttpRequest) -> HttpResponse:
         .values("unit__code", "unit__name").annotate(n=Count("id")).order_by("-n", "unit__name")[:20]
     )
     return render(request, "plans/task_board.html", {"page": page, "form": form, "overdue": overdue})
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """An evidence file, to those who may see its task (files are not served from MEDIA_URL)."""
+    assignment = policy.access_assignment(request.user, pk)
+    evidence = assignment.evidence.filter(pk=evidence_pk).exclude(file="").first()
+    if evidence is None or not evidence.file.storage.exists(evidence.file.name):
+        raise Http404("Không tìm thấy tệp minh chứng.")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

@@ -31,4 +31,5 @@ urlpatterns = [
     path("phieu/<int:pk>/tieu-chi/<int:node_id>/minh-chung/", views.evidence_add, name="evidence_add"),
     path("phieu/<int:pk>/tieu-chi/<int:node_id>/tham-dinh/", views.node_appraise, name="node_appraise"),
     path("phieu/<int:pk>/minh-chung/<int:evidence_id>/xoa/", views.evidence_delete, name="evidence_delete"),
+    path("phieu/<int:pk>/minh-chung/<int:evidence_id>/tep/", views.evidence_file, name="evidence_file"),
 ]

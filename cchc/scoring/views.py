@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -614,6 +614,16 @@ def evidence_add(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Đã thêm tài liệu kiểm chứng cho tiêu chí {node.code}.")
     return redirect(reverse("scoring:scorecard", args=[sc.pk]) + f"#n{node.pk}")
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+    """A proof file, to those who may see the scorecard (files are not served from MEDIA_URL)."""
+    sc = policy.access_scorecard(request.user, pk)
+    evidence = NodeEvidence.objects.filter(pk=evidence_id, node_score__scorecard=sc).exclude(file="").first()
+    if evidence is None or not evidence.file.storage.exists(evidence.file.name):
+        raise Http404("Không tìm thấy tệp kiểm chứng.")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

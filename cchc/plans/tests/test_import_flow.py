@@ -193,3 +193,29 @@ def test_a_plan_read_without_diacritics_is_listed_restored_and_found_by_its_orig
     assert "Thông tin, tuyên truyền cải cách" not in nothing
     detail = coordinator.get(reverse("plans:plan_detail", args=[Plan.objects.get().pk])).content.decode()
     assert "Trích yếu trong tệp gốc: “Théng tin, tuyén truyén cai cach hanh chinh" in detail
+
+
+def test_an_evidence_file_opens_for_its_task_and_is_refused_to_another_unit(
+    client, coordinator, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload(coordinator, seed("004"), "x.txt", django_capture_on_commit_callbacks)
+    job = PlanImport.objects.get()
+    coordinator.post(reverse("plans:import_confirm", args=[job.pk]), {"unit": Plan._meta.get_field("unit").related_model.objects.get(code="37").pk})
+    mine = Assignment.objects.get(task__group_code="I", task__number="1", unit__code="13531")
+    client.force_login(user("canbo.binhgiang"))
+    proof = io.BytesIO(b"%PDF-1.4 minh chung")
+    proof.name = "bien-ban.pdf"
+    client.post(reverse("tasks:detail", args=[mine.pk]), {"progress": "done", "file": proof, "completed_on": "10/07/2025"})
+    evidence = mine.evidence.get()
+    url = reverse("tasks:evidence_file", args=[mine.pk, evidence.pk])
+    assert url in client.get(reverse("tasks:detail", args=[mine.pk])).content.decode()
+    got = client.get(url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 minh chung"
+    assert "bien-ban" in got["Content-Disposition"]
+
+    other = Assignment.objects.get(task__group_code="I", task__number="1", unit__code="13285")
+    # This evidence under another task's URL, or asked for by another commune: not found.
+    assert client.get(reverse("tasks:evidence_file", args=[other.pk, evidence.pk])).status_code == 404
+    client.force_login(user("canbo.phuly"))
+    assert client.get(url).status_code == 404

@@ -156,6 +156,13 @@ def test_evidence_upload_checks_type_and_size(client, round_, settings):
     assert "Đã thêm tài liệu kiểm chứng" in text and "Văn bản 12/BC-UBND ngày 15/12/2025" in text
     evidence = NodeEvidence.objects.get()
     assert evidence.document_date == datetime.date(2025, 12, 15) and evidence.file.name.endswith(".pdf")
+    # The file opens from the scorecard for those who see it, and for no one else.
+    file_url = reverse("scoring:evidence_file", args=[card(round_).pk, evidence.pk])
+    assert file_url in client.get(reverse("scoring:scorecard", args=[card(round_).pk])).content.decode()
+    got = client.get(file_url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 ok"
+    login(client, "canbo.phuly")
+    assert client.get(file_url).status_code == 404
 
 
 def test_submit_lists_what_is_missing(client, round_):
