@@ -81,6 +81,15 @@ def pct(a: int, b: int) -> str:
     return f"{100 * a / b:6.1f}%" if b else "    - "
 
 
+def measure(truth: str, model) -> tuple[str, tuple, tuple, float]:
+    """Strip a text's marks, restore them; (stripped text, score, baseline score, seconds)."""
+    stripped = strip_accents(truth)
+    start = time.perf_counter()
+    restored = diacritics.restore(stripped, model)
+    seconds = time.perf_counter() - start
+    return stripped, score(truth, restored), score(truth, baseline(stripped, model)), seconds
+
+
 def main() -> None:
     print(f"{'document':<44}{'words':>7}{'exact':>9}{'marked':>9}{'baseline':>10}{'lacks':>7}{'s':>7}")
     total = [0, 0, 0, 0]
@@ -89,12 +98,7 @@ def main() -> None:
         (path,) = SEEDS.glob(f"{code}_*.txt")
         truth = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
         model = build(exclude={f"seed:{code}"})
-        stripped = strip_accents(truth)
-        start = time.perf_counter()
-        restored = diacritics.restore(stripped, model)
-        seconds = time.perf_counter() - start
-        r = score(truth, restored)
-        base = score(truth, baseline(stripped, model))
+        stripped, r, base, seconds = measure(truth, model)
         total = [t + x for t, x in zip(total, r, strict=True)]
         slowest = max(slowest, (seconds, r[1], path.name))
         print(f"{'seed ' + code + ' (leave-one-out)':<44}{r[1]:>7}{pct(r[0], r[1]):>9}{pct(r[2], r[3]):>9}"
@@ -106,12 +110,7 @@ def main() -> None:
         real = [0, 0, 0, 0]
         for path in sorted(REALDOCS.glob("*.docx")):
             truth = unicodedata.normalize("NFC", docx_text(path))
-            stripped = strip_accents(truth)
-            start = time.perf_counter()
-            restored = diacritics.restore(stripped, shipped)
-            seconds = time.perf_counter() - start
-            r = score(truth, restored)
-            base = score(truth, baseline(stripped, shipped))
+            stripped, r, base, seconds = measure(truth, shipped)
             real = [t + x for t, x in zip(real, r, strict=True)]
             slowest = max(slowest, (seconds, r[1], path.name))
             unchanged = diacritics.restore(truth, shipped) == truth

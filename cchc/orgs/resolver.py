@@ -428,13 +428,7 @@ class UnitResolver:
             method = "fuzzy"
             score = fuzz.ratio(" ".join(hit.tokens), " ".join(hit.key))
         for target in chosen:
-            match = Match(original, method, score=score)
-            if isinstance(target, UnitGroup):
-                match.group = target
-            else:
-                match.unit = target
-            if not any((m.unit, m.group) == (match.unit, match.group) for m in result.matches):
-                result.matches.append(match)
+            _add_match(result, Match(original, method, score=score), target)
 
     def _flush(
         self, indexes: list[int], words: list[_Word], options: list[set[str]], result: Resolution
@@ -516,6 +510,16 @@ class UnitResolver:
         if hit is None or hit.end != len(tokens):
             return None
         return hit
+
+
+def _add_match(result: Resolution, match: Match, target: Unit | UnitGroup) -> None:
+    """Point the match at its unit or group; a target already matched is not listed twice."""
+    if isinstance(target, UnitGroup):
+        match.group = target
+    else:
+        match.unit = target
+    if not any((m.unit, m.group) == (match.unit, match.group) for m in result.matches):
+        result.matches.append(match)
 
 
 def _original(words: list[_Word]) -> str:
@@ -668,10 +672,4 @@ class TaughtNamesResolver:
     def _add(result: Resolution, piece: str, target: Unit | UnitGroup, span: tuple[int, int] | None) -> None:
         if span is not None:
             result.spans.append(span)
-        match = Match(squeeze(piece), "taught")
-        if isinstance(target, UnitGroup):
-            match.group = target
-        else:
-            match.unit = target
-        if not any((m.unit, m.group) == (match.unit, match.group) for m in result.matches):
-            result.matches.append(match)
+        _add_match(result, Match(squeeze(piece), "taught"), target)

@@ -85,6 +85,12 @@ class ReadAsForm(forms.Form):
 MAX_NAMES = 60
 
 
+def import_root(job) -> int | None:
+    """The tree (province) an import's names are looked for in: the unit it is read as, else ours."""
+    unit = import_context(job) or Unit.objects.filter(code=getattr(settings, "CCHC_PROVINCE_CODE", None)).first()
+    return org_services.province_root(unit) if unit is not None and unit.path else None
+
+
 def unresolved_names(parsed) -> list[str]:
     """The distinct unit names the reader could not resolve, in the order the plan has them."""
     seen: list[str] = []
@@ -114,9 +120,7 @@ class NameMappingForm(forms.Form):
             )
             self.rows.append((self[f"phrase_{i}"], self[f"target_{i}"]))
         self.more = max(0, len(self.names) - MAX_NAMES)
-        self.context = import_context(job)
-        root = self.context or Unit.objects.filter(code=getattr(settings, "CCHC_PROVINCE_CODE", None)).first()
-        self.root = int(root.path.strip("/").split("/")[0]) if root is not None and root.path else None
+        self.root = import_root(job)
 
     def search(self) -> org_services.TargetSearch:
         if not hasattr(self, "_search"):
@@ -142,7 +146,7 @@ class NameMappingForm(forms.Form):
                 self.add_error(f"target_{i}", error)
                 continue
             if isinstance(target, Unit) and self.root is not None and target.path and \
-                    int(target.path.strip("/").split("/")[0]) != self.root:
+                    org_services.province_root(target) != self.root:
                 self.add_error(f"target_{i}", f"{org_services.target_label(target)} thuộc tỉnh khác với đơn vị "
                                               "ban hành: không ghi nhận tên gọi này.")
                 continue

@@ -1303,6 +1303,7 @@ def _scheduled_items(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: 
                                   squeeze(c.body[m.end():]).rstrip(" .;"))
         phase = _PHASE.match(_sa(s.title).lower())
         group = ancestors[0] if ancestors else s
+        timeframe = None
         if "time" in fields or "lead" in fields:
             skip.update(id(c) for c in s.children if c.marker == "-")
             schedules.add(id(s))  # "3. … - Thời gian: …" then "3.3. Báo cáo kết quả": its own steps
@@ -1312,8 +1313,8 @@ def _scheduled_items(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: 
             lead, partners, time = fields.get("lead", ""), fields.get("partners", ""), fields.get("time", "")
         elif phase and s.title[phase.end():].strip():
             time = squeeze(s.title[phase.end():]).rstrip(" .;:")
-            parsed = parse_timeframe(time, period_start=period[0], period_end=period[1])
-            if parsed.kind == "unparsed":
+            timeframe = parse_timeframe(time, period_start=period[0], period_end=period[1])
+            if timeframe.kind == "unparsed":
                 continue  # "Đợt 1: Tuyên truyền …": a round named by its content, not its time
             first = s.text[0] if s.text else (s.children[0].body if s.children else "")
             title, lead, partners = squeeze(f"{s.title} - {first}") if first else s.title, "", ""
@@ -1322,7 +1323,8 @@ def _scheduled_items(plan: ParsedPlan, resolver: UnitResolver, period, *, skip: 
         skip.add(id(s))
         rows.append((position, TaskRow(
             group.marker, group.title, s.marker if s.marker != "-" else "", title, "", lead, partners,
-            parse_timeframe(time, period_start=period[0], period_end=period[1]) if time else _timeframe_in(title, period),
+            timeframe or (parse_timeframe(time, period_start=period[0], period_end=period[1]) if time
+                          else _timeframe_in(title, period)),
             source="text", lead=_resolved(resolver, lead) if lead else None,
             partners=resolver.resolve(partners) if partners else None)))
     # "1.2. Báo cáo kết quả Hội nghị" beside "1.1. Nội dung: … - Thời gian: …": a step of the same schedule.

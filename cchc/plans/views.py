@@ -21,7 +21,7 @@ from cchc.documents.tables import XLSX_CONTENT_TYPE, write_xlsx
 
 from . import cascade, exports, services
 from cchc.orgs import services as org_services
-from cchc.orgs.models import Unit, UnitGroup
+from cchc.orgs.models import UnitGroup
 
 from .forms import (
     ConfirmForm,
@@ -30,11 +30,12 @@ from .forms import (
     PlanUploadForm,
     ReadAsForm,
     TaskFilterForm,
+    import_root,
     unresolved_names,
 )
 from .coverage import plan_coverage
 from . import jobs
-from .jobs import import_context, import_parsed, import_start
+from .jobs import import_parsed, import_start
 from .models import STATUS_LABELS, Assignment, ImportStatus, Plan, PlanImport, Progress, Task
 
 
@@ -98,11 +99,6 @@ def _preview(request: HttpRequest, job, *, parsed=None, fixes: NameMappingForm |
         "summary": services.assignment_summary(parsed, unit=unit), "summary_unit": unit,
         "suggestions": _first_suggestions(request.user, fixes.root) if fixes.rows else [],
     }, status=status)
-
-
-def _province_root(job) -> int | None:
-    context = import_context(job) or Unit.objects.filter(code=getattr(settings, "CCHC_PROVINCE_CODE", None)).first()
-    return int(context.path.strip("/").split("/")[0]) if context is not None and context.path else None
 
 
 def _first_suggestions(user, root: int | None) -> list[tuple[str, str]]:
@@ -193,7 +189,7 @@ def import_targets(request: HttpRequest, pk: int) -> HttpResponse:
     """Suggestions for the name picker: units and groups whose names hold the typed words."""
     job = policy.access_import(request.user, pk)
     query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.startswith("target_") and v), "")
-    root = _province_root(job)
+    root = import_root(job)
     if not query.strip():
         return render(request, "plans/_target_options.html", {"options": _first_suggestions(request.user, root)})
     search = org_services.TargetSearch(units=policy.visible_units(request.user))
