@@ -21,6 +21,7 @@ urlpatterns = [
     path("cai-cach-hanh-chinh/", include("cchc.portal.urls")),
     path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),
     path("thong-bao/", core_views.notifications, name="notifications"),
+    path("nguon/<slug:name>/", core_views.records, name="records"),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

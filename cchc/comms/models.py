@@ -36,6 +36,7 @@ class ChannelKind(models.TextChoices):
     CONTEST = "contest", "Cuộc thi tìm hiểu"
     SEMINAR = "seminar", "Hội thảo, tọa đàm"
     STAGING = "staging", "Sân khấu hóa, biểu diễn"
+    DIALOGUE = "dialogue", "Đối thoại của lãnh đạo với người dân, doanh nghiệp"
     OTHER = "other", "Hình thức khác"
 
 
@@ -45,7 +46,7 @@ CHANNEL_SHORT = {
     "social": "Mạng xã hội", "banner": "Pano, băng rôn", "poster": "Áp phích", "leaflet": "Tờ rơi",
     "training": "Tập huấn", "village_meeting": "Họp thôn", "conference": "Hội nghị", "integrated": "Lồng ghép",
     "infographic": "Infographic", "video": "Video", "contest": "Cuộc thi", "seminar": "Tọa đàm",
-    "staging": "Sân khấu hóa", "other": "Khác",
+    "staging": "Sân khấu hóa", "dialogue": "Đối thoại", "other": "Khác",
 }
 
 # What "quantity" counts for each channel, and what "reach" counts.

@@ -69,3 +69,66 @@ def notifications(request: HttpRequest) -> HttpResponse:
     response = render(request, "core/notifications.html", {"page": page})
     mine.filter(read_at__isnull=True).update(read_at=timezone.now())
     return response
+
+
+# --- the records behind a figure ------------------------------------------------------------------
+
+_RECORD_RELATIONS = {
+    "assignment": (("task__plan", "unit"), ("evidence",)),
+    "activity": (("unit",), ("files",)),
+    "plan": (("unit",), ()),
+    "report": (("period", "unit"), ()),
+    "procedure": ((), ()),
+    "unit": (("parent",), ()),
+}
+
+
+def render_records(request: HttpRequest, *, kind: str, qs, title: str, context: dict | None = None,
+                   total: int | None = None) -> HttpResponse:
+    """One list page for every figure: the records counted, paged, each with its evidence files
+    (downloaded through the access-checked views). Queries stay flat: relations are fetched with
+    the page, never per row."""
+    related, prefetched = _RECORD_RELATIONS[kind]
+    qs = qs.select_related(*related).prefetch_related(*prefetched).order_by("pk")
+    page = Paginator(qs, 100).get_page(request.GET.get("trang"))
+    others = request.GET.copy()
+    others.pop("trang", None)
+    return render(request, "core/records.html", {
+        "kind": kind, "page": page, "title": title, "count": page.paginator.count if total is None else total,
+        "query_string": others.urlencode(), **(context or {}),
+    })
+
+
+def _date_arg(request: HttpRequest, key: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(request.GET.get(key, ""))
+    except ValueError:
+        return None
+
+
+@login_required
+def records(request: HttpRequest, name: str) -> HttpResponse:
+    """The records a named query counts for one unit (or the province) in a window: exactly the
+    list behind a figure shown elsewhere (`cchc.records.list_url`)."""
+    from django.http import HttpResponseBadRequest
+
+    from cchc import records as named
+
+    query = named.REGISTRY.get(name)
+    if query is None:
+        raise Http404("Không có số liệu này.")
+    start, end = _date_arg(request, "tu"), _date_arg(request, "den")
+    if start is None or end is None or start > end:
+        return HttpResponseBadRequest("Khoảng thời gian không hợp lệ: cần “tu” và “den” dạng yyyy-mm-dd, “tu” không sau “den”.")
+    code = request.GET.get("don_vi") or ""
+    unit = policy.access_unit(request.user, code) if code else None
+    if unit is None and query.owner and not policy.is_coordinator(request.user):
+        raise PermissionDenied("Chỉ cán bộ điều phối xem được số liệu của toàn tỉnh.")
+    params = query.clean(request.GET)
+    qs = named.records(name, start, end, params, unit=unit)
+    title = query.describe(params)
+    return render_records(request, kind=query.kind, qs=qs, title=title, context={
+        "unit": unit, "start": start, "end": end,
+    })

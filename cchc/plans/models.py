@@ -198,6 +198,8 @@ class Task(models.Model):
     monitor_text = models.CharField("theo dõi, đôn đốc (như trong văn bản)", max_length=500, blank=True)
     funding = models.CharField("kinh phí", max_length=300, blank=True)
     source = models.CharField(max_length=10, default="appendix")
+    # Form 1 item 4 of the periodic report counts these apart from the province's own tasks.
+    central = models.BooleanField("nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao", default=False)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -6,6 +6,7 @@ Views, the `import_plan` command, background jobs and the API all call these fun
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cchc.documents.reading import DocumentError, extract
+from cchc.lib.text import fold
 from cchc.orgs.models import GroupScope, Unit
 from cchc.orgs.resolver import Resolution, UnitResolver, group_members
 
@@ -155,13 +157,22 @@ def plan_save(*, parsed: ParsedPlan, unit: Unit, user=None, source: tuple[str, b
             timeframe_text=row.timeframe.text[:300], timeframe_kind=row.timeframe.kind,
             due_dates=[d.isoformat() for d in row.timeframe.due_dates], trigger=row.timeframe.trigger[:300],
             note=row.note[:500], monitor_text=row.monitor_text[:500], funding=row.funding[:300],
-            source=row.source, order=i,
+            source=row.source, central=is_central_task(row.title, row.group_title, row.note), order=i,
         ))
     Assignment.objects.bulk_create(
         [Assignment(task=tasks[a.task], unit=a.unit, role=a.role, due_date=a.due_date) for a in planned],
         ignore_conflicts=True,
     )
     return plan
+
+
+_CENTRAL = re.compile(r"\b(chinh phu|thu tuong(?: chinh phu)?)(?:,? thu tuong chinh phu)? (?:da )?giao\b")
+
+
+def is_central_task(*texts: str) -> bool:
+    """A task the Government or the Prime Minister gave ("nhiệm vụ Chính phủ, Thủ tướng Chính phủ
+    giao"), which report form 1 item 4 counts apart; read from the task's words, editable later."""
+    return any(_CENTRAL.search(fold(t or "")) for t in texts)
 
 
 # --- who gets what: the same list for the preview and for saving --------------------------------

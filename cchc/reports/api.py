@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from cchc import policy
+from cchc.reports import live
 from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import indicators_of
 from cchc.reports.models import Period
@@ -41,6 +42,7 @@ class ValueOut(Schema):
     value: Decimal | None
     note: str
     source: str
+    origin: str  # typed, records, compiled, import
 
 
 class ReportOut(Schema):
@@ -63,15 +65,17 @@ class ReportIn(Schema):
 
 
 def _report_out(report) -> dict:
-    stored = {v.indicator_id: v for v in report.values.all()}
+    """The report as it stands now: typed figures and, while live, what the records give."""
+    indicators = list(indicators_of(report.period.form_set))
+    cells = live.cells(report, indicators)
     values = []
-    for ind in indicators_of(report.period.form_set):
-        row = stored.get(ind.pk)
-        if row is None:
+    for ind in indicators:
+        cell = cells[ind.pk]
+        if not cell.origin:
             continue
         values.append({
             "key": f"{ind.form.number}/{ind.code}", "name": ind.name, "unit_label": ind.unit_label, "kind": ind.kind,
-            "value": row.value, "note": row.note, "source": row.source,
+            "value": cell.value, "note": cell.note, "source": cell.source, "origin": cell.origin,
         })
     return {
         "id": report.pk, "period": report.period.label, "unit_code": report.unit.code, "unit_name": report.unit.name,

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from cchc.orgs.models import Unit
-from cchc.plans.models import Assignment, Plan, PlanKind, Progress
+from cchc.plans.models import Assignment, Plan, PlanKind
 from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import indicators_of
-from cchc.reports.models import Indicator, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue
+from cchc.reports.models import Indicator, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue, ValueOrigin
 from cchc.reports.values import ratio, shown_value
 
 SHARE_SCOPES = {"department": {"department"}, "commune": {"commune", "ward"}}
@@ -136,17 +136,25 @@ def compile_report(period: Period, unit: Unit, *, by=None) -> Report:
         row = existing.pop(figure.indicator.pk, None)
         if row is None:
             if value is not None or note:
-                to_create.append(ReportValue(report=report, indicator=figure.indicator, value=value, note=note, source=source))
+                to_create.append(ReportValue(report=report, indicator=figure.indicator, value=value, note=note, source=source,
+                                             origin=ValueOrigin.COMPILED))
             continue
-        row.value, row.note, row.source, row.source_url = value, note, source, ""
+        row.value, row.note, row.source, row.source_url, row.origin = value, note, source, "", ValueOrigin.COMPILED
+        row.computed, row.records = None, []
         to_update.append(row)
     for row in existing.values():  # figures that no longer exist below
-        row.value, row.note, row.source, row.source_url = None, "", source, ""
+        row.value, row.note, row.source, row.source_url, row.origin = None, "", source, "", ValueOrigin.COMPILED
+        row.computed, row.records = None, []
         to_update.append(row)
     ReportValue.objects.bulk_create(to_create, batch_size=1000)
-    ReportValue.objects.bulk_update(to_update, ["value", "note", "source", "source_url"], batch_size=1000)
+    ReportValue.objects.bulk_update(to_update, ["value", "note", "source", "source_url", "origin", "computed", "records"],
+                                    batch_size=1000)
     report.narrative = gathered_narrative(period, reports)
     report.compiled = True
+    if unit.parent_id is None:  # the province's own figures (procedures, public service units) count province-wide
+        from cchc.reports import live
+
+        live.apply_province_values(report, [f.indicator for f in figures.values()])
     report.revision += 1
     report.save(update_fields=["narrative", "compiled", "revision", "updated_at"])
     ReportStep.objects.create(report=report, action=ReportStep.Action.COMPILED, by=by, comment=f"{len(reports)} báo cáo")
@@ -164,21 +172,19 @@ def breakdown(period: Period, reports: list[Report]) -> dict[int, dict[int, Deci
 
 
 def tasks_by_group(period: Period, unit: Unit) -> list[dict]:
-    """Tasks due in the plan year up to the window's end, in the unit's subtree, by plan group:
-    planned, done on time, done late, overdue — one GROUP BY."""
-    done = Q(progress=Progress.DONE, completed_on__lte=period.end)
+    """The year's tasks so far in the unit's subtree, by plan group, by the same rule as the form's
+    figures (`cchc.records.task_q`: due or completed in the window): counted, on time, late,
+    overdue — one GROUP BY."""
+    from cchc.records import task_q
+
+    start = datetime.date(period.year, 1, 1)
     return list(
-        Assignment.objects.filter(
-            unit__path__startswith=unit.path,
-            due_date__gte=datetime.date(period.year, 1, 1),
-            due_date__lte=period.end,
-        )
+        Assignment.objects.filter(unit__path__startswith=unit.path)
+        .filter(task_q(start, period.end, "counted"))
         .values("task__group_code", "task__group_title")
         .annotate(
             planned=Count("pk"),
-            on_time=Count("pk", filter=done & Q(completed_on__lte=F("due_date"))),
-            late=Count("pk", filter=done & Q(completed_on__gt=F("due_date"))),
-            overdue=Count("pk", filter=~done),
+            **{m: Count("pk", filter=task_q(start, period.end, m)) for m in ("on_time", "late", "overdue")},
         )
         .order_by("task__group_code", "task__group_title")
     )

@@ -193,6 +193,13 @@ class Report(models.Model):
         return self.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
+class ValueOrigin(models.TextChoices):
+    TYPED = "typed", "Nhập tay"
+    RECORDS = "records", "Từ dữ liệu hệ thống"
+    COMPILED = "compiled", "Tổng hợp từ đơn vị cấp dưới"
+    IMPORTED = "import", "Nhập từ tệp"
+
+
 class ReportValue(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
@@ -201,6 +208,11 @@ class ReportValue(models.Model):
     # Where a pre-filled figure comes from ("12 nhiệm vụ của Kế hoạch 21/KH-UBND"), and its link.
     source = models.CharField("nguồn số liệu", max_length=300, blank=True)
     source_url = models.CharField("liên kết nguồn", max_length=300, blank=True)
+    origin = models.CharField("nguồn", max_length=10, choices=ValueOrigin.choices, default=ValueOrigin.TYPED)
+    # Frozen at submission for a figure the system feeds: what the records gave and which records
+    # (ids of the named query's model), so the submitted figure opens exactly what was counted.
+    computed = models.DecimalField("số liệu từ hệ thống", max_digits=20, decimal_places=4, null=True, blank=True)
+    records = models.JSONField("bản ghi được đếm", default=list, blank=True)
 
     class Meta:
         verbose_name = "số liệu chỉ tiêu"

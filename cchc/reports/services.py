@@ -14,19 +14,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cchc.orgs.models import Unit, active_units_q
-from cchc.plans.models import Assignment, Progress
+from cchc.records import task_q
+from cchc.plans.models import Assignment
 from cchc.plans.notifications import notify_unit_people
-from cchc.reports import calendar
+from cchc.reports import calendar, live
 from cchc.reports.compile import in_share_scope
 from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import indicators_of
-from cchc.reports.forms_reader import load_definitions
-from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue
+from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue, ValueOrigin
 from cchc.reports.values import check_values, format_number
 
 Action = ReportStep.Action
@@ -78,78 +78,45 @@ def open_period(
         raise ReportError(f"Kỳ báo cáo {period.label.lower()} đã được mở.") from None
     units = list(expected_units(period))
     reports = [Report(period=period, unit=u) for u in units]
-    narratives = prefill_narratives(period, reports)
-    for report in reports:
-        report.narrative = narratives.get(report.unit_id, {})
+    # Nothing is copied in at opening: what the records say is computed while the report is live
+    # (`cchc.reports.live`) and frozen when it is submitted.
     Report.objects.bulk_create(reports, batch_size=1000)
     ReportStep.objects.bulk_create([ReportStep(report=r, action=Action.OPENED, by=by) for r in reports], batch_size=1000)
-    prefill_values(period, reports)
     return period
 
 
-def prefill_narratives(period: Period, reports: list[Report]) -> dict[int, dict[str, str]]:
-    """Outline I.2 (tasks) and I.4 (communication activities) for every unit at once."""
-    tasks = task_figures(period, [r.unit_id for r in reports])
-    activities = _activity_sentences(period, reports)
-    narratives: dict[int, dict[str, str]] = {}
-    for report in reports:
-        text = {}
-        if tasks.get(report.unit_id, {}).get("planned"):
-            text["I.2"] = task_sentence(tasks[report.unit_id], period)
-        if report.unit_id in activities:
-            text["I.4"] = activities[report.unit_id]
-        if text:
-            narratives[report.unit_id] = text
-    return narratives
-
-
-def prefill_values(period: Period, reports: list[Report]) -> int:
-    """What the system already knows, written into the forms of saved reports (form 1 item 2 from
-    the units' tasks, with the link to them). Returns how many values were written."""
-    mapping = load_definitions("4625").get("prefill", {})
-    indicators = {f"{i.form.number}/{i.code}": i for i in indicators_of(period.form_set)}
-    tasks = task_figures(period, [r.unit_id for r in reports])
-    link = reverse("tasks:board")
-    values = []
-    for report in reports:
-        figures = tasks.get(report.unit_id)
-        if not figures or not figures["planned"]:
-            continue
-        for key, source in mapping.items():
-            indicator = indicators.get(key)
-            if indicator is None:
-                continue
-            values.append(ReportValue(
-                report=report, indicator=indicator, value={"tasks_planned": figures["planned"], "tasks_done": figures["done"]}[source],
-                source=f"Nhiệm vụ được giao có hạn trong năm {period.year}, tính đến {period.end:%d/%m/%Y}",
-                source_url=f"{link}?unit={report.unit.code}",
-            ))
-    ReportValue.objects.bulk_create(values, batch_size=1000, ignore_conflicts=True)
-    return len(values)
-
-
 def task_figures(period: Period, unit_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per unit, its tasks due in the plan year up to the window's end: planned, done on time, done
-    late, overdue — one GROUP BY."""
-    year_start = datetime.date(period.year, 1, 1)
-    done = Q(progress=Progress.DONE, completed_on__lte=period.end)
+    """Per unit, its tasks of the year so far by the records' rule (a task counts where it was due
+    or completed, `cchc.records.task_q`): counted, done, on time, late, overdue — one GROUP BY."""
+    start = datetime.date(period.year, 1, 1)
+    measures = {"planned": "counted", "done": "done", "on_time": "on_time", "late": "late", "overdue": "overdue"}
     rows = (
-        Assignment.objects.filter(unit_id__in=unit_ids, due_date__gte=year_start, due_date__lte=period.end)
+        Assignment.objects.filter(unit_id__in=unit_ids)
+        .filter(task_q(start, period.end, "counted"))
         .values("unit_id")
-        .annotate(
-            planned=Count("pk"),
-            done=Count("pk", filter=done),
-            on_time=Count("pk", filter=done & Q(completed_on__lte=F("due_date"))),
-            overdue=Count("pk", filter=~done),
-        )
+        .annotate(**{name: Count("pk", filter=task_q(start, period.end, m)) for name, m in measures.items()})
         .order_by("unit_id")
     )
-    return {r["unit_id"]: {**r, "late": r["done"] - r["on_time"]} for r in rows}
+    return {r["unit_id"]: r for r in rows}
+
+
+def live_narrative(report: Report) -> dict[str, str]:
+    """Outline I.2 (tasks) and I.4 (communication activities) from the records, now."""
+    if report.compiled:
+        return {}
+    text = {}
+    figures = task_figures(report.period, [report.unit_id]).get(report.unit_id)
+    if figures and figures["planned"]:
+        text["I.2"] = task_sentence(figures, report.period)
+    activities = _activity_sentences(report.period, [report])
+    if report.unit_id in activities:
+        text["I.4"] = activities[report.unit_id]
+    return text
 
 
 def task_sentence(f: dict[str, int], period: Period) -> str:
     return (
-        f"Tính đến ngày {period.end:%d/%m/%Y}, đơn vị được giao {f['planned']} nhiệm vụ có hạn trong năm {period.year}; "
+        f"Từ 01/01 đến {period.end:%d/%m/%Y}, đơn vị có {f['planned']} nhiệm vụ đến hạn hoặc hoàn thành; "
         f"đã hoàn thành {f['done']} nhiệm vụ ({f['on_time']} đúng hạn, {f['late']} trễ hạn); "
         f"{f['overdue']} nhiệm vụ quá hạn chưa hoàn thành."
     )
@@ -232,7 +199,16 @@ def save_report(
     keyed = {(indicators[i].form.number, indicators[i].code): t for i, t in texts.items()}
     for ind_id, value in existing.items():  # components already saved count in the cross-checks
         ind = indicators[ind_id]
-        keyed.setdefault((ind.form.number, ind.code), format_number(value.value) if value.value is not None else "")
+        if value.origin in (ValueOrigin.TYPED, ValueOrigin.IMPORTED):
+            keyed.setdefault((ind.form.number, ind.code), format_number(value.value) if value.value is not None else "")
+    # What the records give counts in the cross-checks too, where nothing is typed over it.
+    fed = live.fed_values(report, indicators.values())
+    from_records = set()
+    for ind_id, figure in fed.items():
+        key = (indicators[ind_id].form.number, indicators[ind_id].code)
+        if not (keyed.get(key) or "").strip() and figure.value is not None:
+            keyed[key] = format_number(figure.value)
+            from_records.add(key)
     values, problems = check_values(indicators.values(), keyed)
     messages = [str(p) for p in problems]
     for ind_id, text in texts.items():
@@ -245,21 +221,23 @@ def save_report(
     to_create, to_update = [], []
     for ind in indicators.values():
         key = (ind.form.number, ind.code)
-        if key not in values and ind.pk not in notes:
+        typed_here = ind.pk in texts
+        if ind.kind == IndicatorKind.RATIO or (key in from_records and not typed_here and ind.pk not in notes):
+            continue  # ratios and the records' figures are computed while the report is live
+        if key not in values and ind.pk not in notes and not typed_here:
             continue
-        value = values.get(key)
+        value = None if key in from_records else values.get(key)
         row = existing.get(ind.pk)
         if row is None:
             to_create.append(ReportValue(report=report, indicator=ind, value=value, note=notes.get(ind.pk, "")))
-        elif row.value != value or (ind.pk in notes and row.note != notes[ind.pk]):
-            row.value = value
+        elif ind.pk in texts or row.value != value or (ind.pk in notes and row.note != notes[ind.pk]):
+            if ind.pk in texts or key in from_records:
+                row.value, row.origin = value, ValueOrigin.TYPED  # typed over (or cleared): the unit's own figure
             if ind.pk in notes:
                 row.note = notes[ind.pk]
-            if ind.pk in texts:
-                row.source = row.source_url = ""  # typed over: no longer the pre-filled figure
             to_update.append(row)
     ReportValue.objects.bulk_create(to_create)
-    ReportValue.objects.bulk_update(to_update, ["value", "note", "source", "source_url"])
+    ReportValue.objects.bulk_update(to_update, ["value", "note", "origin"])
     return _save_narrative(report, narrative, by)
 
 
@@ -288,6 +266,7 @@ def submit_report(report: Report, *, by=None) -> Report:
         raise ReportError("Báo cáo đã được gửi trước đó.")
     if timezone.localdate() > report.period.locked_on:
         raise ReportError(f"Kỳ báo cáo đã khóa từ sau ngày {report.period.locked_on:%d/%m/%Y}: không gửi được nữa.")
+    live.freeze(report)  # the records' figures, as they are now, with the records behind them
     report.status, report.submitted_at = ReportStatus.SUBMITTED, timezone.now()
     report.save(update_fields=["status", "submitted_at", "updated_at"])
     ReportStep.objects.create(report=report, action=Action.SUBMITTED, by=by)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ky/<int:pk>/tong-hop/", views.compile_view, name="compile"),
     path("<int:pk>/", views.report_detail, name="report"),
     path("<int:pk>/tinh-thu/", views.report_preview, name="preview"),
+    path("<int:pk>/nguon/<int:indicator_pk>/", views.value_records, name="value_records"),
     path("<int:pk>/gui/", views.report_submit, name="submit"),
     path("<int:pk>/duyet/", views.report_approve, name="approve"),
     path("<int:pk>/tra-lai/", views.report_return, name="return"),

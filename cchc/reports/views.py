@@ -31,7 +31,7 @@ from cchc.documents.tables import XLSX_CONTENT_TYPE, TableError, read_table, wri
 from cchc.orgs.models import Unit, UnitKind, active_units_q
 from cchc.plans.models import Assignment, Progress
 from cchc.reports import compile as compiling
-from cchc.reports import outputs, services
+from cchc.reports import live, outputs, services
 from cchc.reports.form_sets import (
     DEFINITION_COLUMNS,
     DefinitionError,
@@ -42,7 +42,7 @@ from cchc.reports.form_sets import (
     indicators_of,
 )
 from cchc.reports.forms_reader import FormsReadError, read_annex
-from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportValue
+from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportValue, ValueOrigin
 from cchc.reports.services import TIMELINESS, ReportError
 from cchc.reports.values import check_values, format_number
 from cchc.reports.webforms import (
@@ -398,16 +398,21 @@ def _field_errors(messages_: list[str], indicators) -> tuple[dict[int, list[str]
 
 
 def _build(report: Report, *, posted=None, errors=None, indicators=None, values=None) -> dict:
+    """The forms as they stand now: what was typed, and — while the report is live — what the
+    records give, each marked with where it comes from (`live.cells`)."""
     indicators = indicators if indicators is not None else list(indicators_of(report.period.form_set))
     values = values if values is not None else {v.indicator_id: v for v in report.values.all()}
+    cells = live.cells(report, indicators, values)
     errors = errors or {}
     forms: dict[int, dict] = {}
     titles = {f.number: f.title for f in report.period.form_set.forms.all()}
     for ind in _shown_indicators(report, indicators):
-        row = values.get(ind.pk)
-        value = row.value if row else None
-        text = _number(value, ind.kind)
-        note = row.note if row else ""
+        cell = cells[ind.pk]
+        fed = cell.computed is not None or cell.origin == ValueOrigin.RECORDS
+        # The input holds only what the unit typed; a figure from the records is shown beside it.
+        typed = cell.typed if fed else cell.value
+        text = _number(typed, ind.kind)
+        note = cell.note
         if posted is not None and _editable(report, ind):
             text = posted.get(f"v{ind.pk}", text)
             note = posted.get(f"n{ind.pk}", note)
@@ -415,28 +420,35 @@ def _build(report: Report, *, posted=None, errors=None, indicators=None, values=
             "ind": ind, "depth": ind.code.count("."), "text": text, "note": note,
             "editable": _editable(report, ind),
             "select": ind.kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) or (ind.kind == IndicatorKind.SHARE and not report.compiled),
-            "shown": outputs._shown(ind.kind, value, row.note if row else ""),
-            "source": row.source if row else "", "source_url": row.source_url if row else "",
+            "shown": outputs._shown(ind.kind, cell.value, cell.note),
+            "fed": fed, "origin": cell.origin, "conflict": cell.conflict,
+            "computed": _number(cell.computed, ind.kind), "typed": _number(cell.typed, ind.kind),
+            "source": cell.source, "source_url": cell.url,
             "errors": errors.get(ind.pk, []),
             "ratio": ind.kind == IndicatorKind.RATIO,
         }
         forms.setdefault(ind.form.number, {"number": ind.form.number, "title": titles.get(ind.form.number, ""), "rows": []})[
             "rows"
         ].append(entry)
-    return {"forms": list(forms.values()), "indicators": indicators, "values": values}
+    return {"forms": list(forms.values()), "indicators": indicators, "values": values, "cells": cells}
 
 
-def _outline(report: Report, posted=None) -> list[dict]:
+def _outline(report: Report, posted=None, auto: dict[str, str] | None = None) -> list[dict]:
+    """The narrative under each heading; I.2 and I.4, left empty, show what the records say now."""
     outline = report.period.form_set.outline
     keys = [k for k, _ in outline]
+    auto = auto or {}
     out = []
     for key, heading in outline:
         has_children = any(k.startswith(key + ".") for k in keys)
         text = report.narrative.get(key, "")
+        prefilled = not text.strip() and key in auto
+        if prefilled:
+            text = auto[key]
         if posted is not None:
             text = posted.get(f"t{key}", text)
         out.append({"key": key, "heading": heading, "top": "." not in key, "leaf": not has_children, "text": text,
-                    "prefilled": key in ("I.2", "I.4") and bool(report.narrative.get(key))})
+                    "prefilled": prefilled})
     return out
 
 
@@ -452,7 +464,7 @@ def _texts_from(request: HttpRequest, report: Report, built: dict) -> tuple[dict
             text = (request.POST.get(f"v{pk}") or "").strip()
             note = (request.POST.get(f"n{pk}") or "").strip()
             row = values.get(pk)
-            if text or (row is not None and row.value is not None):
+            if text or (row is not None and row.value is not None and row.origin in (ValueOrigin.TYPED, ValueOrigin.IMPORTED)):
                 texts[pk] = text
             if note or (row is not None and row.note):
                 notes[pk] = note
@@ -506,6 +518,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         policy.access_report(request.user, pk, edit=True)
         texts, notes = _texts_from(request, report, built)
         narrative = {key: request.POST.get(f"t{key}", "") for key, _ in report.period.form_set.outline if f"t{key}" in request.POST}
+        auto = services.live_narrative(report)
+        for key, text in auto.items():  # left as the records say: stays live, frozen at submission
+            if key in narrative and narrative[key].strip() == text.strip():
+                narrative[key] = ""
         try:
             revision = int(request.POST.get("revision", ""))
         except ValueError:
@@ -522,7 +538,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     steps = list(report.steps.select_related("by").order_by("at", "pk"))
     context = {
         "report": report, "period": report.period, "locked": locked, "problems": problems,
-        "forms": built["forms"], "outline": _outline(report, posted), "steps": steps,
+        "forms": built["forms"], "outline": _outline(report, posted, services.live_narrative(report) if not locked else None),
+        "steps": steps, "live": report.status not in SENT,
+        "warnings": _warnings(report, built),
         "actions": _actions(request.user, report, locked), "timely": TIMELINESS[services.timeliness(report)],
         "return_form": ReturnForm(), "revision": int(posted.get("revision", report.revision)) if posted else report.revision,
         **_compiled_extras(report),
@@ -598,6 +616,57 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "reopen")
+
+
+def _warnings(report: Report, built: dict) -> list[str]:
+    """Figures to look at again, not errors: a typed figure the records contradict, a part larger
+    than its total."""
+    out = []
+    for form in built["forms"]:
+        for row in form["rows"]:
+            if row["conflict"]:
+                out.append(f"Biểu mẫu {form['number']}, chỉ tiêu {row['ind'].code}: đã nhập {row['typed']} nhưng dữ liệu "
+                           f"hệ thống ghi nhận {row['computed']} ({row['source']}).")
+    cells = built["cells"]
+    figures = {pk: compiling.Figure(indicator=ind, value=cells[pk].value) for pk, ind in
+               ((i.pk, i) for i in built["indicators"])}
+    if hasattr(compiling, "compile_warnings"):
+        out.extend(compiling.compile_warnings(figures))
+    return out
+
+
+@login_required
+def value_records(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    """The records behind one figure of a report: counted now while it is live, exactly those
+    frozen at submission once sent, or those of the approved reports a compiled figure adds up."""
+    from cchc.core.views import render_records
+
+    report = policy.access_report(request.user, pk)
+    indicator = next((i for i in indicators_of(report.period.form_set) if i.pk == indicator_pk), None)
+    source = live.sources().get(live.key_of(indicator)) if indicator else None
+    if source is None:
+        raise Http404("Chỉ tiêu này do đơn vị nhập tay, không có danh sách bản ghi.")
+    row = report.values.filter(indicator=indicator).first()
+    model = live.record_model(indicator)
+    frozen = report.status in SENT or (report.compiled and not live.applies(source, report))
+    if report.compiled and not live.applies(source, report):
+        qs = model.objects.filter(pk__in=live.compiled_ids(report, indicator))
+    elif report.status in SENT:
+        qs = model.objects.filter(pk__in=(row.records if row else []))
+    else:
+        qs = live.live_records(report, indicator)
+    start, end = source.span(report.period)
+    from cchc import records as named
+
+    note = ""
+    if source.of is not None:
+        note = f"Trên tổng số: {named.get(source.query).describe(named.get(source.query).clean(source.of)).lower()}."
+    return render_records(request, kind=named.get(source.query).kind, qs=qs, title=f"Biểu mẫu {indicator.form.number}, "
+                          f"chỉ tiêu {indicator.code}: {indicator.name}", context={
+                              "unit": report.unit, "start": start, "end": end, "frozen": frozen and not report.compiled,
+                              "frozen_at": report.submitted_at, "rule": source.describe(), "note": note,
+                              "back_url": reverse("reports:report", args=[report.pk]), "back_label": "Về báo cáo",
+                          })
 
 
 def _filename(report: Report, ext: str) -> str:

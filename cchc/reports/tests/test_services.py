@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cchc.orgs.models import Unit
 from cchc.plans.models import Assignment, AssignmentRole, Notification, Plan, Progress, Task
-from cchc.reports import calendar
+from cchc.reports import calendar, services
 from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import Indicator, Period, PeriodKind, Report, ReportStatus, ReportStep
@@ -89,7 +89,21 @@ def _tasks(unit_code, rows):
                                   progress=progress, completed_on=completed)
 
 
-def test_prefill_from_tasks_and_activities(form_set):
+def _cells(report):
+    from cchc.reports import live
+    from cchc.reports.form_sets import indicators_of
+
+    indicators = list(indicators_of(report.period.form_set))
+    cells = live.cells(report, indicators)
+    return {(i.form.number, i.code): cells[i.pk] for i in indicators}
+
+
+def test_live_figures_from_tasks_and_activities(form_set):
+    """Nothing is copied in when the period opens: the report computes from the records when it is
+    looked at, by the rule "a task counts where it was due or completed", and freezes them, with the
+    records' ids, when it is submitted."""
+    from cchc.reports import live
+
     d = datetime.date
     _tasks(BINH_GIANG, [
         (d(2026, 3, 31), Progress.DONE, d(2026, 3, 30)),  # on time
@@ -107,14 +121,47 @@ def test_prefill_from_tasks_and_activities(form_set):
     Activity.objects.create(unit=unit(BINH_GIANG), date=d(2027, 1, 9), channel="radio", title="Ngoài kỳ")
     period = open_period(form_set, PeriodKind.YEAR, 2026, locked_on=d(2099, 1, 1), unit_due=d(2026, 12, 15))
     report = report_of(period, BINH_GIANG)
-    values = {(v.indicator.form.number, v.indicator.code): v for v in report.values.select_related("indicator__form")}
-    assert values[(1, "2.1")].value == 3 and values[(1, "2.2")].value == 2
-    assert "?unit=13531" in values[(1, "2.1")].source_url
-    assert "được giao 3 nhiệm vụ" in report.narrative["I.2"] and "(1 đúng hạn, 1 trễ hạn)" in report.narrative["I.2"]
-    assert "1 nhiệm vụ quá hạn" in report.narrative["I.2"]
-    assert report.narrative["I.4"].startswith("Trong kỳ, đơn vị thực hiện 2 hoạt động thông tin, tuyên truyền CCHC: Phát thanh: 2.")
-    assert "c) Dịch vụ công trực tuyến, thanh toán trực tuyến (1)" in report.narrative["I.4"]
-    assert not report_of(period, PHU_LY).values.exists()  # nothing known: nothing invented
+    assert not report.values.exists() and not report.narrative  # opening copies nothing
+    cells = _cells(report)
+    assert cells[(1, "2.1")].value == 3 and cells[(1, "2.2")].value == 2 and cells[(1, "2")].value == Decimal(200) / 3
+    assert cells[(1, "2.1")].origin == "records" and "3 nhiệm vụ" in cells[(1, "2.1")].source
+    # Done after the period opened, and a task due after the cut-off but done inside the window.
+    _tasks(BINH_GIANG, [(d(2026, 12, 31), Progress.DONE, d(2026, 11, 20))])
+    cells = _cells(report)
+    assert cells[(1, "2.1")].value == 4 and cells[(1, "2.2")].value == 3
+    text = services.live_narrative(report)
+    assert "có 4 nhiệm vụ đến hạn hoặc hoàn thành" in text["I.2"] and "(2 đúng hạn, 1 trễ hạn)" in text["I.2"]
+    assert "1 nhiệm vụ quá hạn" in text["I.2"]
+    assert text["I.4"].startswith("Trong kỳ, đơn vị thực hiện 2 hoạt động thông tin, tuyên truyền CCHC: Phát thanh: 2.")
+    assert "c) Dịch vụ công trực tuyến, thanh toán trực tuyến (1)" in text["I.4"]
+    services.submit_report(report)
+    report.refresh_from_db()
+    frozen = {(v.indicator.form.number, v.indicator.code): v for v in report.values.select_related("indicator__form")}
+    counted = frozen[(1, "2.1")]
+    assert counted.value == 4 and counted.origin == "records" and len(counted.records) == 4
+    assert set(Assignment.objects.filter(pk__in=counted.records).values_list("unit__code", flat=True)) == {BINH_GIANG}
+    assert frozen[(1, "2")].value == 75 and "có 4 nhiệm vụ" in report.narrative["I.2"]
+    # Frozen: a task done after submission changes nothing until the report is returned.
+    Assignment.objects.filter(unit__code=BINH_GIANG, progress=Progress.IN_PROGRESS).update(
+        progress=Progress.DONE, completed_on=d(2026, 12, 1))
+    assert _cells(report)[(1, "2.2")].value == 3
+    services.return_report(report, comment="Bổ sung")
+    assert _cells(Report.objects.get(pk=report.pk))[(1, "2.2")].value == 4
+    assert live.fed_values(report_of(period, PHU_LY), []) == {}
+
+
+def test_a_typed_figure_the_records_contradict_is_flagged_not_blocked(period, form_set):
+    d = datetime.date
+    _tasks(BINH_GIANG, [(d(2026, 3, 31), Progress.DONE, d(2026, 3, 30))])
+    report = report_of(period, BINH_GIANG)
+    save_report(report, texts={ind(form_set, 1, "2.1").pk: "28", ind(form_set, 1, "2.2").pk: "25"}, revision=0)
+    cells = _cells(report)
+    assert cells[(1, "2.1")].value == 28 and cells[(1, "2.1")].computed == 1 and cells[(1, "2.1")].conflict
+    assert cells[(1, "2.2")].conflict and cells[(1, "2.2")].origin == "typed"
+    # Cleared: the records' figure is back.
+    save_report(report, texts={ind(form_set, 1, "2.1").pk: "", ind(form_set, 1, "2.2").pk: ""}, revision=1)
+    cells = _cells(report)
+    assert cells[(1, "2.1")].value == 1 and not cells[(1, "2.1")].conflict and cells[(1, "2.1")].origin == "records"
 
 
 def test_save_accepts_vietnamese_numbers_and_computes_ratios(period, form_set):
@@ -126,7 +173,7 @@ def test_save_accepts_vietnamese_numbers_and_computes_ratios(period, form_set):
     report.refresh_from_db()
     got = {(v.indicator.form.number, v.indicator.code): v for v in report.values.select_related("indicator__form")}
     assert got[(3, "3.2.1")].value == 1250 and got[(3, "3.2.1")].note == "Theo Hệ thống một cửa điện tử"
-    assert got[(3, "3.2")].value.quantize(Decimal("0.01")) == Decimal("99.20")  # 1.240 / 1.250, never typed
+    assert _cells(report)[(3, "3.2")].value.quantize(Decimal("0.01")) == Decimal("99.20")  # 1.240 / 1.250, never typed
     assert got[(6, "1.1")].value == Decimal("17454.5")
     assert report.narrative["III.1"] == "Tích cực." and "XX" not in report.narrative
     assert report.revision == 1

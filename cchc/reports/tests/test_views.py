@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.orgs.models import Unit
-from cchc.plans.models import Notification
+from cchc.plans.models import Assignment, Notification, Plan, Task
 from cchc.reports import calendar, services
 from cchc.reports.form_sets import SHIPPED, indicators_of, load_shipped_form_set
 from cchc.reports.models import FormSet, Indicator, Period, Report, ReportStatus, ReportStep, ReportValue
@@ -210,15 +210,20 @@ def test_only_coordinators_open_periods(client):
 
 def test_report_page_shows_outline_forms_and_prefill(client, period):
     report = report_of(period, BINH_GIANG)
-    report.narrative = {**report.narrative, "I.2": "Đơn vị được giao 12 nhiệm vụ."}
+    report.narrative = {**report.narrative, "I.1": "Đã ban hành kế hoạch."}
     report.save()
-    ReportValue.objects.create(report=report, indicator=ind(period, 1, "2.1"), value=12, source="12 nhiệm vụ",
-                               source_url="/nhiem-vu/?unit=13531")
+    plan = Plan.objects.create(unit=report.unit, title="Kế hoạch CCHC năm 2026", number="9/KH-UBND")
+    task = Task.objects.create(plan=plan, title="Rà soát thủ tục")
+    Assignment.objects.create(task=task, unit=report.unit, role="lead", due_date=datetime.date(2026, 3, 31),
+                              progress="done", completed_on=datetime.date(2026, 3, 30))
+    ReportValue.objects.create(report=report, indicator=ind(period, 1, "2.2"), value=12)  # typed, contradicted
     html = login(client, "canbo.binhgiang").get(reverse("reports:report", args=[report.pk])).content.decode()
     for heading in ("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", "II.1. Cải cách thể chế", "IV. PHƯƠNG HƯỚNG"):
         assert heading in html
-    assert "Đơn vị được giao 12 nhiệm vụ." in html and "Hệ thống đã điền sẵn" in html
-    assert 'href="/nhiem-vu/?unit=13531">12 nhiệm vụ</a>' in html
+    assert "Đã ban hành kế hoạch." in html and "Hệ thống điền từ nhiệm vụ" in html and "có 1 nhiệm vụ đến hạn" in html
+    link = reverse("reports:value_records", args=[report.pk, ind(period, 1, "2.1").pk])
+    assert f'href="{link}" class="records-link">1 — 1 nhiệm vụ có hạn hoặc hoàn thành trong kỳ' in html
+    assert "Đã nhập tay 12, khác số liệu hệ thống 1" in html and "Cần xem lại" in html
     assert "Biểu mẫu 7." in html and 'name="revision"' in html
     # yes/no and coded choices are selects; ratios are read-only outputs
     assert f'<select name="v{ind(period, 1, "5.2").pk}"' in html and "2 = Kết hợp" in html
@@ -253,8 +258,8 @@ def test_save_with_vietnamese_numbers_and_the_ratio_is_computed(client, period):
     response = client.post(reverse("reports:report", args=[report.pk]), data)
     assert response.status_code == 302
     values = {v.indicator.code: v for v in report.values.filter(indicator__form__number=1).select_related("indicator")}
-    assert values["1"].value == 25898 and values["1"].note == "Gồm công văn đôn đốc"
-    assert values["2"].value == 75  # 9 / 12, computed, never typed
+    assert values["1"].value == 25898 and values["1"].note == "Gồm công văn đôn đốc" and values["1"].origin == "typed"
+    assert "2" not in values  # a ratio is computed from its components whenever the report is shown
     report.refresh_from_db()
     assert report.narrative["I.1"] == "Ban hành kế hoạch CCHC năm." and report.revision == 1
     html = client.get(reverse("reports:report", args=[report.pk])).content.decode()
@@ -354,7 +359,8 @@ def test_saving_a_submitted_report_is_refused(client, period):
     login(client, "canbo.binhgiang")
     html = client.post(reverse("reports:report", args=[report.pk]), form_data(report, **{"1_1": "3"})).content.decode()
     assert "Báo cáo đã gửi, đang chờ duyệt: không sửa được." in html
-    assert not report.values.filter(indicator=ind(period, 1, "1")).exists()
+    frozen = report.values.get(indicator=ind(period, 1, "1"))  # the records' figure frozen at submission, not the 3
+    assert frozen.value == 0 and frozen.origin == "records"
 
 
 def test_the_locked_period(client, period):
