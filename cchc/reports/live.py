@@ -164,6 +164,8 @@ class Cell:
     source: str = ""
     url: str = ""
 
+    previous: Decimal | None = None  # a cumulative figure's value in the unit's previous report of the year
+
     @property
     def conflict(self) -> bool:
         """A typed figure the records contradict (shown with both figures, not blocked)."""
@@ -196,6 +198,10 @@ def cells(report: Report, indicators, rows: dict[int, ReportValue] | None = None
             )
         else:
             out[ind.pk] = Cell(None, "")
+    if live and not report.compiled:
+        carried = previous_figures(report, [i for i in indicators if i.cumulative and out[i.pk].value is None])
+        for ind_id, value in carried.items():
+            out[ind_id].previous = value
     if live:
         for ind in indicators:  # a ratio follows its components, whatever they are now
             if ind.kind == IndicatorKind.RATIO and ind.numerator_id and ind.denominator_id:
@@ -203,6 +209,26 @@ def cells(report: Report, indicators, rows: dict[int, ReportValue] | None = None
                 value = ratio(num.value if num else None, den.value if den else None)
                 out[ind.pk] = Cell(value, ValueOrigin.RECORDS if value is not None and ValueOrigin.RECORDS in (
                     num.origin, den.origin) else (ValueOrigin.TYPED if value is not None else ""))
+    return out
+
+
+def previous_figures(report: Report, indicators) -> dict[int, Decimal]:
+    """Cumulative indicators carry on from the unit's previous report of the same year (one query)."""
+    ids = [i.pk for i in indicators]
+    if not ids:
+        return {}
+    rows = (
+        ReportValue.objects.filter(report__unit_id=report.unit_id, report__period__year=report.period.year,
+                                   report__period__end__lt=report.period.end, indicator__code__in=[i.code for i in indicators],
+                                   value__isnull=False)
+        .order_by("report__period__end")
+        .values_list("indicator__form__number", "indicator__code", "value")
+    )
+    by_key = {(i.form.number, i.code): i.pk for i in indicators}
+    out = {}
+    for number, code, value in rows:  # the latest period wins
+        if (number, code) in by_key:
+            out[by_key[(number, code)]] = value
     return out
 
 

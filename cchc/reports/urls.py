@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("tong-quan/", views.dashboard, name="dashboard"),
+    path("nguon-so-lieu/", views.sources_page, name="sources"),
     path("bo-bieu-mau/", views.formset_list, name="formset_list"),
     path("bo-bieu-mau/tai-len/", views.formset_upload, name="formset_upload"),
     path("bo-bieu-mau/<int:pk>/", views.formset_detail, name="formset_detail"),

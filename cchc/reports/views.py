@@ -413,6 +413,8 @@ def _build(report: Report, *, posted=None, errors=None, indicators=None, values=
         typed = cell.typed if fed else cell.value
         text = _number(typed, ind.kind)
         note = cell.note
+        if not text and cell.previous is not None and not fed:
+            text = _number(cell.previous, ind.kind)  # cumulative: carried on from the previous period
         if posted is not None and _editable(report, ind):
             text = posted.get(f"v{ind.pk}", text)
             note = posted.get(f"n{ind.pk}", note)
@@ -423,6 +425,7 @@ def _build(report: Report, *, posted=None, errors=None, indicators=None, values=
             "shown": outputs._shown(ind.kind, cell.value, cell.note),
             "fed": fed, "origin": cell.origin, "conflict": cell.conflict,
             "computed": _number(cell.computed, ind.kind), "typed": _number(cell.typed, ind.kind),
+            "previous": _number(cell.previous, ind.kind),
             "source": cell.source, "source_url": cell.url,
             "errors": errors.get(ind.pk, []),
             "ratio": ind.kind == IndicatorKind.RATIO,
@@ -633,6 +636,18 @@ def _warnings(report: Report, built: dict) -> list[str]:
     if hasattr(compiling, "compile_warnings"):
         out.extend(compiling.compile_warnings(figures))
     return out
+
+
+@login_required
+def sources_page(request: HttpRequest) -> HttpResponse:
+    """Where each indicator's figure and each fed PAR criterion comes from (the mapping, as data)."""
+    from cchc.reports import sources_table
+
+    rows = sources_table.indicator_rows()
+    return render(request, "reports/sources.html", {
+        "rows": rows, "par_rows": sources_table.par_rows(), "origins": sources_table.ORIGINS,
+        "counts": {o: sum(1 for r in rows if r.origin == o) for o in sources_table.ORIGINS},
+    })
 
 
 @login_required

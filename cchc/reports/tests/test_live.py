@@ -1,0 +1,218 @@
+"""The live chain from the outside: what units record fills their open reports by the mapping, each
+figure opens exactly the records it counts, submission freezes them, and pages stay flat."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cchc import records
+from cchc.comms.models import Activity
+from cchc.orgs.models import Unit, UnitKind
+from cchc.plans.models import Assignment, AssignmentRole, Evidence, Plan, Progress, Task
+from cchc.plans.services import is_central_task
+from cchc.portal.models import ProcedureChange
+from cchc.reports import live, services
+from cchc.reports.compile import compile_report
+from cchc.reports.form_sets import indicators_of, load_shipped_form_set
+from cchc.reports.models import Indicator, PeriodKind, Report
+from cchc.test import BINH_GIANG, PHU_LY, count_queries, unit, user
+
+pytestmark = pytest.mark.django_db
+YEAR = 2026
+D = datetime.date
+
+
+@pytest.fixture
+def period():
+    return services.open_period(load_shipped_form_set(YEAR), PeriodKind.YEAR, YEAR, unit_due=D(2099, 1, 1),
+                                locked_on=D(2099, 1, 1))
+
+
+def ind(period, form, code) -> Indicator:
+    return Indicator.objects.get(form__form_set=period.form_set, form__number=form, code=code)
+
+
+def report_of(period, code) -> Report:
+    return Report.objects.get(period=period, unit=unit(code))
+
+
+def figures(report) -> dict:
+    indicators = list(indicators_of(report.period.form_set))
+    cells = live.cells(report, indicators)
+    return {f"{i.form.number}/{i.code}": cells[i.pk].value for i in indicators}
+
+
+def tasks(code, rows, *, central=False, title="Nhiệm vụ"):
+    plan = Plan.objects.create(unit=unit("37"), title="Kế hoạch CCHC năm 2026", number="9/KH-UBND")
+    made = []
+    for i, (due, progress, completed) in enumerate(rows):
+        task = Task.objects.create(plan=plan, title=f"{title} {i}", central=central)
+        made.append(Assignment.objects.create(task=task, unit=unit(code), role=AssignmentRole.LEAD, due_date=due,
+                                              progress=progress, completed_on=completed))
+    return made
+
+
+def test_every_mapped_indicator_exists_in_the_shipped_forms_and_names_a_known_query(period):
+    keys = {f"{i.form.number}/{i.code}" for i in indicators_of(period.form_set)}
+    assert len(keys) == 123
+    for key, source in live.sources().items():
+        assert key in keys, key
+        assert source.query in records.REGISTRY, source.query
+        records.get(source.query).describe(records.get(source.query).clean(source.params))  # words for every one
+
+
+def test_the_government_tasks_are_read_from_the_task_words():
+    assert is_central_task("Thực hiện các nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao tại Nghị quyết 76/NQ-CP")
+    assert is_central_task("Nhiem vu Thu tuong Chinh phu giao")
+    assert not is_central_task("Sở Nội vụ giao các xã báo cáo") and not is_central_task("Chính phủ ban hành nghị định")
+
+
+def test_form_1_from_tasks_plans_and_dialogues(period):
+    tasks(BINH_GIANG, [(D(2026, 3, 31), Progress.DONE, D(2026, 3, 1)), (D(2026, 4, 30), Progress.DONE, D(2026, 5, 2)),
+                       (D(2026, 5, 31), Progress.IN_PROGRESS, None)], central=True)
+    tasks(BINH_GIANG, [(D(2026, 6, 30), Progress.DONE, D(2026, 6, 1))])
+    tasks(PHU_LY, [(D(2026, 6, 30), Progress.DONE, D(2026, 6, 1))])  # another commune's: not counted here
+    Plan.objects.create(unit=unit(BINH_GIANG), title="Kế hoạch CCHC năm 2026 của xã", issued_on=D(2026, 1, 10))
+    Plan.objects.create(unit=unit(BINH_GIANG), title="Kế hoạch năm trước", issued_on=D(2025, 1, 10))
+    Activity.objects.create(unit=unit(BINH_GIANG), date=D(2026, 8, 1), channel="dialogue", title="Đối thoại với người dân")
+    got = figures(report_of(period, BINH_GIANG))
+    assert got["1/1"] == 1 and got["1/2.1"] == 4 and got["1/2.2"] == 3 and got["1/2"] == 75
+    assert (got["1/4.1"], got["1/4.1.1"], got["1/4.1.2"], got["1/4.1.3"]) == (3, 1, 1, 1)
+    assert got["1/6"] == 1
+    assert figures(report_of(period, PHU_LY))["1/6"] == 0
+
+
+def test_reports_sent_through_the_system_and_public_service_units(period):
+    earlier = services.open_period(period.form_set, PeriodKind.HALF, YEAR, unit_due=D(2099, 1, 1), locked_on=D(2099, 1, 1))
+    services.submit_report(report_of(earlier, BINH_GIANG))
+    got = figures(report_of(period, BINH_GIANG))
+    assert got["7/2"] == 50  # 1 of its 2 reports this year (the half-year sent, this one not yet)
+    department = unit("37.STP")
+    Unit.objects.create(code="37.STP.TT", name="Trung tâm Trợ giúp pháp lý", kind=UnitKind.SERVICE_UNIT, parent=department)
+    assert figures(report_of(period, "37.STP"))["4/1.5.2"] == 1
+
+
+def test_a_figure_opens_exactly_its_records_live_then_as_frozen(client, period):
+    done = tasks(BINH_GIANG, [(D(2026, 3, 31), Progress.DONE, D(2026, 3, 1)), (D(2026, 9, 30), Progress.DONE, D(2026, 10, 2)),
+                              (D(2026, 10, 31), Progress.IN_PROGRESS, None)])
+    Evidence.objects.create(assignment=done[0], document_number="15/BC-UBND")
+    report = report_of(period, BINH_GIANG)
+    url = reverse("reports:value_records", args=[report.pk, ind(period, 1, "2.2").pk])
+    client.force_login(user("canbo.binhgiang"))
+    html = client.get(url).content.decode()
+    assert '<strong class="records-count">2</strong>' in html and "15/BC-UBND" in html
+    assert "Nhiệm vụ 0" in html and "Nhiệm vụ 1" in html and "Nhiệm vụ 2" not in html
+    services.submit_report(report)
+    Assignment.objects.filter(pk=done[2].pk).update(progress=Progress.DONE, completed_on=D(2026, 11, 1))
+    html = client.get(url).content.decode()
+    assert '<strong class="records-count">2</strong>' in html and "Chốt khi gửi báo cáo" in html
+    # A typed-only indicator has no records list; another unit's report is not found.
+    assert client.get(reverse("reports:value_records", args=[report.pk, ind(period, 3, "3.2.1").pk])).status_code == 404
+    other = report_of(period, PHU_LY)
+    assert client.get(reverse("reports:value_records", args=[other.pk, ind(period, 1, "2.2").pk])).status_code == 404
+
+
+def test_the_records_page_checks_its_arguments_and_access(client):
+    client.force_login(user("canbo.binhgiang"))
+    base = reverse("records", args=["tasks"])
+    assert client.get(base, {"don_vi": BINH_GIANG, "tu": "2026-01-01", "den": "2026-12-14"}).status_code == 200
+    assert client.get(base, {"don_vi": PHU_LY, "tu": "2026-01-01", "den": "2026-12-14"}).status_code == 404
+    assert client.get(base, {"tu": "2026-01-01", "den": "2026-12-14"}).status_code == 403  # the whole province
+    bad = client.get(base, {"don_vi": BINH_GIANG, "tu": "2026-02-30", "den": "2026-12-14"})
+    assert bad.status_code == 400 and "Khoảng thời gian không hợp lệ" in bad.content.decode()
+    assert client.get(base, {"don_vi": BINH_GIANG, "tu": "2026-12-14", "den": "2026-01-01"}).status_code == 400
+    assert client.get(reverse("records", args=["khong-co"]), {"tu": "2026-01-01", "den": "2026-12-14"}).status_code == 404
+    # An unknown parameter value falls back to the default, never to an error or another query.
+    tasks(BINH_GIANG, [(D(2026, 3, 31), Progress.DONE, D(2026, 3, 1))])
+    html = client.get(base, {"don_vi": BINH_GIANG, "tu": "2026-01-01", "den": "2026-12-14", "measure": "x' OR 1=1"}).content.decode()
+    assert '<strong class="records-count">1</strong>' in html
+
+
+def test_list_url_shows_the_same_count(client):
+    tasks(BINH_GIANG, [(D(2026, 3, 31), Progress.DONE, D(2026, 3, 1)), (D(2026, 4, 30), Progress.NOT_STARTED, None)])
+    start, end = D(2026, 1, 1), D(2026, 12, 14)
+    for measure in ("counted", "done", "overdue"):
+        n = records.count("tasks", start, end, {"measure": measure}, unit=unit(BINH_GIANG))
+        client.force_login(user("canbo.binhgiang"))
+        html = client.get(records.list_url("tasks", start, end, {"measure": measure}, unit=unit(BINH_GIANG))).content.decode()
+        assert f'<strong class="records-count">{n}</strong>' in html
+
+
+def test_the_province_report_counts_procedures_province_wide(period):
+    ProcedureChange.objects.create(name="Cấp phép xây dựng", field="Xây dựng", change="new", deciding_document="QĐ 1",
+                                   decided_on=D(2026, 5, 1))
+    ProcedureChange.objects.create(name="Đăng ký hộ kinh doanh", field="Kinh tế", change="abolished",
+                                   deciding_document="QĐ 2", decided_on=D(2026, 6, 1))
+    ProcedureChange.objects.create(name="Cũ", field="Kinh tế", change="new", deciding_document="QĐ 3", decided_on=D(2025, 6, 1))
+    report = report_of(period, BINH_GIANG)
+    services.submit_report(report)
+    services.approve_report(report)
+    province = compile_report(period, unit("37"))
+    values = {f"{v.indicator.form.number}/{v.indicator.code}": v for v in province.values.select_related("indicator__form")}
+    assert values["3/1.2"].value == 1 and values["3/1.3"].value == 1 and len(values["3/1.2"].records) == 1
+
+
+def test_cumulative_indicators_carry_the_previous_periods_figure(client, period):
+    earlier = services.open_period(period.form_set, PeriodKind.HALF, YEAR, unit_due=D(2099, 1, 1), locked_on=D(2099, 1, 1))
+    cumulative = ind(period, 6, "2.6")
+    assert cumulative.cumulative
+    services.save_report(report_of(earlier, BINH_GIANG), texts={cumulative.pk: "3"}, revision=0)
+    client.force_login(user("canbo.binhgiang"))
+    html = client.get(reverse("reports:report", args=[report_of(period, BINH_GIANG).pk])).content.decode()
+    assert f'name="v{cumulative.pk}" id="v{cumulative.pk}" value="3"' in html and "số của kỳ trước (3)" in html
+
+
+def _grow(n: int):
+    rows = [(D(2026, 1 + i % 11, 1 + i % 27), Progress.DONE if i % 2 else Progress.IN_PROGRESS,
+             D(2026, 1 + i % 11, 2 + i % 26) if i % 2 else None) for i in range(n)]
+    for assignment in tasks(BINH_GIANG, rows):
+        Evidence.objects.create(assignment=assignment, document_number=f"{assignment.pk}/BC")
+    Activity.objects.bulk_create([Activity(unit=unit(BINH_GIANG), date=D(2026, 1 + i % 11, 1), channel="radio",
+                                           title=f"Phát thanh {i}") for i in range(n * 5)])
+
+
+def test_report_and_records_pages_stay_flat_as_records_grow(client, period):
+    report = report_of(period, BINH_GIANG)
+    client.force_login(user("canbo.binhgiang"))
+    urls = [reverse("reports:report", args=[report.pk]),
+            reverse("reports:value_records", args=[report.pk, ind(period, 1, "2.1").pk]),
+            reverse("reports:xlsx", args=[report.pk])]
+    _grow(3)
+    small = [count_queries(client, u) for u in urls]
+    _grow(60)
+    large = [count_queries(client, u) for u in urls]
+    assert large == small
+    assert figures(report)["1/2.1"] == 63
+
+
+def test_freezing_every_report_at_once(period):
+    tasks(BINH_GIANG, [(D(2026, 3, 31), Progress.DONE, D(2026, 3, 1))])
+    tasks(PHU_LY, [(D(2026, 3, 31), Progress.IN_PROGRESS, None), (D(2026, 4, 1), Progress.DONE, D(2026, 4, 1))])
+    reports = list(Report.objects.filter(period=period).select_related("unit"))
+    live.freeze_many(period, reports, list(indicators_of(period.form_set)))
+    got = {r.unit.code: {f"{v.indicator.form.number}/{v.indicator.code}": v for v in r.values.select_related("indicator__form")}
+           for r in Report.objects.filter(period=period, unit__code__in=[BINH_GIANG, PHU_LY]).select_related("unit")}
+    assert got[BINH_GIANG]["1/2.2"].value == 1 and got[PHU_LY]["1/2.1"].value == 2 and got[PHU_LY]["1/2.2"].value == 1
+    assert got[PHU_LY]["1/2"].value == Decimal(50)
+
+
+def test_the_readme_table_is_generated_from_the_mapping():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from cchc.reports import sources_table
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    assert sources_table.markdown() in readme, "README is stale: run `python manage.py sources_table --write`"
+    rows = sources_table.indicator_rows()
+    assert len(rows) == 123 and sum(r.origin == "records" for r in rows) == len(live.sources())
+
+
+def test_the_coordinator_sees_the_mapping_on_one_page(client):
+    client.force_login(user("dieuphoi"))
+    html = client.get(reverse("reports:sources")).content.decode()
+    assert "Số nhiệm vụ đã hoàn thành" in html and "Nhiệm vụ đã hoàn thành (lũy kế từ 01/01)" in html
+    assert html.count("<tr") >= 124
