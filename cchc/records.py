@@ -60,19 +60,20 @@ def get(name: str) -> RecordQuery:
         raise KeyError(f"Không có truy vấn số liệu “{name}”.") from None
 
 
-def records(name: str, start: datetime.date, end: datetime.date, params: dict | None = None, *, unit=None) -> QuerySet:
-    """The records a figure counts; for one unit (its own records) or province-wide."""
+def records(name: str, start: datetime.date, end: datetime.date, params: dict | None = None, *, unit=None,
+            subtree: bool = False) -> QuerySet:
+    """The records a figure counts: a unit's own, its whole subtree's (`subtree`), or all."""
     query = get(name)
     qs = query.build(start, end, query.clean(params))
-    if unit is not None and query.owner:
-        qs = qs.filter(**{query.owner: unit.pk})
-    elif unit is not None and query.kind == "unit":
-        qs = qs.filter(path__startswith=unit.path)
-    return qs
+    if unit is None or query.owner is None:
+        return qs
+    if subtree:
+        return qs.filter(**{f"{query.owner.removesuffix('_id')}__path__startswith": unit.path})
+    return qs.filter(**{query.owner: unit.pk})
 
 
-def count(name: str, start, end, params=None, *, unit=None) -> int:
-    return records(name, start, end, params, unit=unit).count()
+def count(name: str, start, end, params=None, *, unit=None, subtree: bool = False) -> int:
+    return records(name, start, end, params, unit=unit, subtree=subtree).count()
 
 
 def counts_by_unit(name: str, start, end, params, unit_ids) -> dict[int, int]:
@@ -93,12 +94,13 @@ def ids_by_unit(name: str, start, end, params, unit_ids) -> dict[int, list[int]]
     return out
 
 
-def list_url(name: str, start: datetime.date, end: datetime.date, params: dict | None = None, *, unit=None) -> str:
+def list_url(name: str, start: datetime.date, end: datetime.date, params: dict | None = None, *, unit=None,
+             subtree: bool = False) -> str:
     """The page listing exactly these records (same query, same parameters)."""
     query = get(name)
     args = {"tu": start.isoformat(), "den": end.isoformat(), **query.clean(params)}
     if unit is not None:
-        args = {"don_vi": unit.code, **args}
+        args = {"don_vi": getattr(unit, "code", unit), **({"ca_cay": "1"} if subtree else {}), **args}
     return reverse("records", args=[name]) + "?" + urlencode(args)
 
 

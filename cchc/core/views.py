@@ -127,8 +127,9 @@ def records(request: HttpRequest, name: str) -> HttpResponse:
     if unit is None and query.owner and not policy.is_coordinator(request.user):
         raise PermissionDenied("Chỉ cán bộ điều phối xem được số liệu của toàn tỉnh.")
     params = query.clean(request.GET)
-    qs = named.records(name, start, end, params, unit=unit)
+    subtree = request.GET.get("ca_cay") == "1"
+    qs = named.records(name, start, end, params, unit=unit, subtree=subtree)
     title = query.describe(params)
     return render_records(request, kind=query.kind, qs=qs, title=title, context={
-        "unit": unit, "start": start, "end": end,
+        "unit": unit, "start": start, "end": end, "subtree": subtree,
     })

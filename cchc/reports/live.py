@@ -125,12 +125,7 @@ def _count(query: str, start, end, params, unit, province: bool) -> int:
 
 def province_records(query: str, start, end, params, unit):
     """The records of the whole province (the unit's subtree), for the province's own report."""
-    spec = named.get(query)
-    qs = named.records(query, start, end, params)
-    if spec.owner is None:
-        return qs
-    relation = spec.owner.removesuffix("_id")
-    return qs.filter(**{f"{relation}__path__startswith": unit.path})
+    return named.records(query, start, end, params, unit=unit, subtree=True)
 
 
 def live_records(report: Report, indicator: Indicator):

@@ -26,10 +26,12 @@ def _shown(kind: str, value: Decimal | None, note: str) -> str:
 
 
 def value_texts(report: Report) -> dict[int, str]:
-    return {
-        v.indicator_id: _shown(v.indicator.kind, v.value, v.note)
-        for v in report.values.select_related("indicator")
-    }
+    """Each figure as printed: what the report holds now (live until submitted, `live.cells`)."""
+    from cchc.reports import live
+
+    indicators = list(indicators_of(report.period.form_set))
+    cells = live.cells(report, indicators)
+    return {i.pk: _shown(i.kind, cells[i.pk].value, cells[i.pk].note) for i in indicators if cells[i.pk].origin}
 
 
 def _form_rows(report: Report, texts: dict[int, str]):

@@ -7,6 +7,7 @@ Every view asks `cchc.policy` who may see and do what, and calls the plain funct
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -25,11 +26,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cchc import policy
+from cchc import records as named
 from cchc.documents.official import DOCX_CONTENT_TYPE
 from cchc.documents.reading import DocumentError
 from cchc.documents.tables import XLSX_CONTENT_TYPE, TableError, read_table, write_xlsx
 from cchc.orgs.models import Unit, UnitKind, active_units_q
-from cchc.plans.models import Assignment, Progress
 from cchc.reports import compile as compiling
 from cchc.reports import live, outputs, services
 from cchc.reports.form_sets import (
@@ -743,13 +744,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for g in groups:
         g["pct"] = {k: (100 * g[k] / g["planned"] if g["planned"] else 0) for k in ("on_time", "late", "overdue")}
     today = timezone.localdate()
+    # Overdue now, by the records' rule; each bar opens exactly the tasks it counts.
+    year_start = datetime.date(period.year, 1, 1)
     overdue = list(
-        Assignment.objects.filter(unit__path__startswith=unit.path, due_date__lt=today)
-        .exclude(progress=Progress.DONE)
+        named.records("tasks", year_start, today, {"measure": "overdue"}, unit=unit, subtree=True)
         .values("unit__code", "unit__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "unit__name")[:10]
     )
+    for row in overdue:
+        row["url"] = named.list_url("tasks", year_start, today, {"measure": "overdue"}, unit=row["unit__code"])
+    task_links = {m: named.list_url("tasks", year_start, period.end, {"measure": m}, unit=unit, subtree=True)
+                  for m in ("counted", "on_time", "late", "overdue")}
+    totals = {k: sum(g[k] for g in groups) for k in ("planned", "on_time", "late", "overdue")}
     summary = services.completeness(period, under=None if unit.kind == UnitKind.PROVINCE and unit.parent_id is None else unit)
     expected = summary.expected or 1
     bars = [{"key": k, "label": label, "n": summary.counts[k], "pct": 100 * summary.counts[k] / expected}
@@ -774,7 +781,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     context.update({
         "attainment": attainment, "met": sum(1 for a in attainment if a.status == "met"), "groups": groups,
-        "overdue": overdue, "summary": summary, "bars": bars, "trend_periods": trend_periods, "trend_rows": trend_rows,
+        "overdue": overdue, "task_links": task_links, "totals": totals, "summary": summary, "bars": bars, "trend_periods": trend_periods, "trend_rows": trend_rows,
         "own": own, "today": today,
     })
     return render(request, "reports/dashboard.html", context)

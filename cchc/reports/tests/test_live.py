@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc import records
 from cchc.comms.models import Activity
@@ -216,3 +217,27 @@ def test_the_coordinator_sees_the_mapping_on_one_page(client):
     html = client.get(reverse("reports:sources")).content.decode()
     assert "Số nhiệm vụ đã hoàn thành" in html and "Nhiệm vụ đã hoàn thành (lũy kế từ 01/01)" in html
     assert html.count("<tr") >= 124
+
+
+def test_the_exported_files_carry_the_live_figures(client, period):
+    import io
+
+    import openpyxl
+
+    tasks(BINH_GIANG, [(D(2026, 3, 31), Progress.DONE, D(2026, 3, 1)), (D(2026, 4, 30), Progress.DONE, D(2026, 4, 1)),
+                       (D(2026, 5, 30), Progress.IN_PROGRESS, None)])
+    report = report_of(period, BINH_GIANG)
+    client.force_login(user("canbo.binhgiang"))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reports:xlsx", args=[report.pk])).content))
+    rows = {r[0]: r[3] for r in book["Biểu mẫu 1"].iter_rows(values_only=True) if r and r[0]}
+    assert str(rows["2.1."]) == "3" and str(rows["2.2."]) == "2"
+
+
+def test_dashboard_counts_open_their_records(client, period):
+    tasks(BINH_GIANG, [(D(2026, 3, 31), Progress.IN_PROGRESS, None), (D(2026, 4, 30), Progress.NOT_STARTED, None)])
+    client.force_login(user("dieuphoi"))
+    html = client.get(reverse("reports:dashboard"), {"don_vi": "37", "ky": period.pk}).content.decode()
+    link = records.list_url("tasks", D(2026, 1, 1), timezone.localdate(), {"measure": "overdue"}, unit=BINH_GIANG)
+    assert link.replace("&", "&amp;") in html
+    page = client.get(link).content.decode()
+    assert '<strong class="records-count">2</strong>' in page
