@@ -189,7 +189,7 @@ def cells(report: Report, indicators, rows: dict[int, ReportValue] | None = None
             out[ind.pk] = Cell(
                 row.value, row.origin if row.value is not None or row.note else "", row.note,
                 typed if frozen_fed else None, row.computed if row.computed is not None else (row.value if frozen_fed else None),
-                row.source, value_url(report, ind) if (frozen_fed or _compiled_fed(report, ind)) else row.source_url,
+                row.source, value_url(report, ind) if (frozen_fed or report.compiled) else row.source_url,
             )
         else:
             out[ind.pk] = Cell(None, "")
@@ -225,11 +225,6 @@ def previous_figures(report: Report, indicators) -> dict[int, Decimal]:
         if (number, code) in by_key:
             out[by_key[(number, code)]] = value
     return out
-
-
-def _compiled_fed(report: Report, ind: Indicator) -> bool:
-    source = sources().get(key_of(ind))
-    return report.compiled and source is not None and source.units
 
 
 # --- freezing at submission -----------------------------------------------------------------------

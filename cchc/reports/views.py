@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from cchc import policy
 from cchc import records as named
+from cchc.core.views import render_records
 from cchc.documents.official import DOCX_CONTENT_TYPE
 from cchc.documents.reading import DocumentError
 from cchc.documents.tables import XLSX_CONTENT_TYPE, TableError, read_table, write_xlsx
@@ -655,25 +656,34 @@ def sources_page(request: HttpRequest) -> HttpResponse:
 def value_records(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     """The records behind one figure of a report: counted now while it is live, exactly those
     frozen at submission once sent, or those of the approved reports a compiled figure adds up."""
-    from cchc.core.views import render_records
-
     report = policy.access_report(request.user, pk)
     indicator = next((i for i in indicators_of(report.period.form_set) if i.pk == indicator_pk), None)
-    source = live.sources().get(live.key_of(indicator)) if indicator else None
+    if indicator is None:
+        raise Http404("Không có chỉ tiêu này trong bộ biểu mẫu của kỳ.")
+    source = live.sources().get(live.key_of(indicator))
+    if report.compiled and source is None and indicator.kind != IndicatorKind.GROUP:
+        # A compiled figure typed by the units: the approved reports that gave it.
+        given = compiling.sources(report.period, report.unit)
+        qs = Report.objects.filter(pk__in=[r.pk for r in given], values__indicator=indicator,
+                                   values__value__isnull=False).distinct()
+        return render_records(request, kind="report", qs=qs, title=f"Biểu mẫu {indicator.form.number}, chỉ tiêu "
+                              f"{indicator.code}: {indicator.name}", context={
+                                  "unit": report.unit, "rule": "Các báo cáo đã duyệt có số liệu của chỉ tiêu này, được "
+                                  "cộng vào số tổng hợp.",
+                                  "back_url": reverse("reports:report", args=[report.pk]), "back_label": "Về báo cáo",
+                              })
     if source is None:
         raise Http404("Chỉ tiêu này do đơn vị nhập tay, không có danh sách bản ghi.")
     row = report.values.filter(indicator=indicator).first()
     model = live.record_model(indicator)
-    frozen = report.status in SENT or (report.compiled and not live.applies(source, report))
+    frozen = report.status in SENT
     if report.compiled and not live.applies(source, report):
-        qs = model.objects.filter(pk__in=live.compiled_ids(report, indicator))
+        qs = model.objects.filter(pk__in=live.compiled_ids(report, indicator))  # frozen in the reports added up
     elif report.status in SENT:
         qs = model.objects.filter(pk__in=(row.records if row else []))
     else:
         qs = live.live_records(report, indicator)
     start, end = source.span(report.period)
-    from cchc import records as named
-
     note = ""
     if source.of is not None:
         note = f"Trên tổng số: {named.get(source.query).describe(named.get(source.query).clean(source.of)).lower()}."

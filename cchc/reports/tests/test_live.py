@@ -241,3 +241,16 @@ def test_dashboard_counts_open_their_records(client, period):
     assert link.replace("&", "&amp;") in html
     page = client.get(link).content.decode()
     assert '<strong class="records-count">2</strong>' in page
+
+
+def test_a_compiled_typed_figure_opens_the_reports_that_gave_it(client, period):
+    for code, text in ((BINH_GIANG, "1.250"), (PHU_LY, "")):
+        report = report_of(period, code)
+        if text:
+            services.save_report(report, texts={ind(period, 3, "3.2.1").pk: text}, revision=0)
+        services.submit_report(report)
+        services.approve_report(report)
+    province = compile_report(period, unit("37"))
+    client.force_login(user("dieuphoi"))
+    html = client.get(reverse("reports:value_records", args=[province.pk, ind(period, 3, "3.2.1").pk])).content.decode()
+    assert '<strong class="records-count">1</strong>' in html and "Xã Bình Giang" in html and "Phủ Lý" not in html
