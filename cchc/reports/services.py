@@ -231,7 +231,7 @@ def save_report(
         if row is None:
             to_create.append(ReportValue(report=report, indicator=ind, value=value, note=notes.get(ind.pk, "")))
         elif ind.pk in texts or row.value != value or (ind.pk in notes and row.note != notes[ind.pk]):
-            if ind.pk in texts or key in from_records:
+            if (ind.pk in texts or key in from_records) and (row.value != value or row.origin == ValueOrigin.RECORDS):
                 row.value, row.origin = value, ValueOrigin.TYPED  # typed over (or cleared): the unit's own figure
             if ind.pk in notes:
                 row.note = notes[ind.pk]
@@ -239,6 +239,48 @@ def save_report(
     ReportValue.objects.bulk_create(to_create)
     ReportValue.objects.bulk_update(to_update, ["value", "note", "origin"])
     return _save_narrative(report, narrative, by)
+
+
+def import_values(report: Report, data: bytes, filename: str, *, revision: int, by=None) -> int:
+    """Figures another system holds (the one-stop system's files, the public-service portal), from
+    its CSV/XLSX export: a column "Chỉ tiêu" holding "biểu mẫu/STT" ("3/3.1.1") — or the two columns
+    "Biểu mẫu" and "STT" — and a column "Số liệu" (optionally "Ghi chú"). Checked like typed figures,
+    all or nothing; saved figures are marked as imported. Returns how many were read."""
+    from cchc.documents.tables import TableError, read_table
+
+    try:
+        rows = read_table(data, filename)
+    except TableError as exc:
+        raise ReportError(str(exc)) from None
+    indicators = {(str(i.form.number), i.code): i for i in indicators_of(report.period.form_set)}
+    texts, notes, problems = {}, {}, []
+    for line, row in enumerate(rows, start=2):
+        key = (row.get("Chỉ tiêu") or "").strip()
+        form, _, code = key.partition("/") if key else ((row.get("Biểu mẫu") or "").strip(), "/", (row.get("STT") or "").strip())
+        code = code.strip().rstrip(".")
+        if "Số liệu" not in row:
+            raise ReportError("Tệp cần cột “Số liệu” và cột “Chỉ tiêu” (dạng 3/3.1.1) hoặc hai cột “Biểu mẫu”, “STT”.")
+        if not form and not code:
+            continue
+        indicator = indicators.get((form.strip(), code))
+        if indicator is None:
+            problems.append(f"Dòng {line}: không có chỉ tiêu “{form}/{code}” trong bộ biểu mẫu của kỳ này.")
+            continue
+        if indicator.pk in texts:
+            problems.append(f"Dòng {line}: chỉ tiêu {form}/{code} xuất hiện hai lần.")
+            continue
+        texts[indicator.pk] = row["Số liệu"]
+        if (row.get("Ghi chú") or "").strip():
+            notes[indicator.pk] = row["Ghi chú"].strip()[:500]
+    if problems:
+        raise ReportError(problems)
+    if not texts:
+        raise ReportError("Tệp không có số liệu nào để nhập.")
+    with transaction.atomic():
+        save_report(report, texts=texts, notes=notes, revision=revision, by=by)
+        ReportValue.objects.filter(report=report, indicator_id__in=list(texts), value__isnull=False).update(
+            origin=ValueOrigin.IMPORTED, source=f"Nhập từ tệp {filename[:200]}")
+    return len(texts)
 
 
 def _save_narrative(report: Report, narrative: dict[str, str] | None, by) -> Report:

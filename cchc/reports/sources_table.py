@@ -15,7 +15,7 @@ ORIGINS = {
     "records": "Dữ liệu hệ thống",
     "ratio": "Tính từ tử số, mẫu số",
     "typed": "Nhập tay",
-    "other_system": "Nhập tay (số liệu của hệ thống khác)",
+    "other_system": "Nhập tay hoặc nhập tệp xuất của hệ thống khác",
     "group": "—",
 }
 START, END = "<!-- nguon-so-lieu:bat-dau -->", "<!-- nguon-so-lieu:ket-thuc -->"
@@ -75,7 +75,7 @@ def markdown() -> str:
         START,
         f"{len(rows)} chỉ tiêu của bộ biểu mẫu 4625/BNV-CCHC: {counts['records']} từ dữ liệu hệ thống, "
         f"{counts['ratio']} tính từ tử số và mẫu số, {counts['typed'] + counts['other_system']} nhập tay "
-        f"({counts['other_system']} trong đó là số liệu của hệ thống khác), {counts['group']} dòng nhóm. "
+        f"({counts['other_system']} trong đó là số liệu của hệ thống khác, nhập được từ tệp CSV/XLSX xuất ra), {counts['group']} dòng nhóm. "
         "Sinh từ `cchc/reports/data/4625.json` bằng `python manage.py sources_table --write`.",
         "",
         "| Biểu mẫu/STT | Chỉ tiêu | Nguồn | Cách tính |",

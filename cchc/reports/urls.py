@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report"),
     path("<int:pk>/tinh-thu/", views.report_preview, name="preview"),
     path("<int:pk>/nguon/<int:indicator_pk>/", views.value_records, name="value_records"),
+    path("<int:pk>/nhap-so-lieu/", views.report_import, name="import_values"),
     path("<int:pk>/gui/", views.report_submit, name="submit"),
     path("<int:pk>/duyet/", views.report_approve, name="approve"),
     path("<int:pk>/tra-lai/", views.report_return, name="return"),

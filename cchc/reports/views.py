@@ -641,6 +641,26 @@ def _warnings(report: Report, built: dict) -> list[str]:
 
 
 @login_required
+@require_POST
+def report_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Figures from another system's CSV/XLSX export, into this report (checked, all or nothing)."""
+    report = policy.access_report(request.user, pk, edit=True)
+    upload = request.FILES.get("tep")
+    try:
+        if upload is None:
+            raise ReportError("Hãy chọn tệp CSV hoặc XLSX.")
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ReportError(f"Tệp quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).")
+        revision = int(request.POST.get("revision") or -1)
+        n = services.import_values(report, upload.read(), upload.name, revision=revision, by=request.user)
+    except (ReportError, ValueError) as exc:
+        messages.error(request, "Chưa nhập được: " + " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, f"Đã nhập {n} số liệu từ tệp {upload.name}.")
+    return redirect("reports:report", pk=report.pk)
+
+
+@login_required
 def sources_page(request: HttpRequest) -> HttpResponse:
     """Where each indicator's figure and each fed PAR criterion comes from (the mapping, as data)."""
     from cchc.reports import sources_table

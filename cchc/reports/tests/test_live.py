@@ -254,3 +254,46 @@ def test_a_compiled_typed_figure_opens_the_reports_that_gave_it(client, period):
     client.force_login(user("dieuphoi"))
     html = client.get(reverse("reports:value_records", args=[province.pk, ind(period, 3, "3.2.1").pk])).content.decode()
     assert '<strong class="records-count">1</strong>' in html and "Xã Bình Giang" in html and "Phủ Lý" not in html
+
+
+def _upload(client, report, name, data, revision=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("reports:import_values", args=[report.pk]), {
+        "tep": SimpleUploadedFile(name, data), "revision": report.revision if revision is None else revision}, follow=True)
+
+
+def test_figures_of_another_system_come_from_its_export(client, period):
+    report = report_of(period, BINH_GIANG)
+    client.force_login(user("canbo.binhgiang"))
+    csv = "Chỉ tiêu,Số liệu,Ghi chú\n3/3.2.1,1.250,Hệ thống một cửa\n3/3.2.2,1.240,\n".encode("utf-8-sig")
+    html = _upload(client, report, "motcua.csv", csv).content.decode()
+    assert "Đã nhập 2 số liệu từ tệp motcua.csv." in html
+    row = report.values.get(indicator=ind(period, 3, "3.2.1"))
+    assert row.value == 1250 and row.origin == "import" and row.note == "Hệ thống một cửa"
+    assert figures(report)["3/3.2"].quantize(Decimal("0.01")) == Decimal("99.20")
+    # Two columns "Biểu mẫu" and "STT" (and "3.2.1." with its printed dot) read the same.
+    report.refresh_from_db()
+    other = "Biểu mẫu,STT,Số liệu\n3,3.2.1.,1.300\n".encode()
+    assert "Đã nhập 1 số liệu" in _upload(client, report, "motcua.csv", other).content.decode()
+    assert report.values.get(indicator=ind(period, 3, "3.2.1")).value == 1300
+
+
+def test_a_bad_export_is_refused_and_nothing_is_saved(client, period):
+    report = report_of(period, BINH_GIANG)
+    client.force_login(user("canbo.binhgiang"))
+    cases = [
+        ("trong.csv", b"", "Tệp rỗng"),
+        ("hong.xlsx", b"PK\x03\x04 not a workbook", "Chưa nhập được"),
+        ("anh.png", b"\x89PNG", "Chỉ nhận tệp .xlsx hoặc .csv."),
+        ("sai.csv", "Chỉ tiêu,Số liệu\n3/9.9,5\n3/3.2.1,abc\n".encode(), "không có chỉ tiêu “3/9.9”"),
+        ("lon.csv", "Chỉ tiêu,Số liệu\n3/3.2.2,20\n3/3.2.1,10\n".encode(), "Chưa nhập được"),  # a part above its total
+        ("thieu.csv", "Chỉ tiêu,Giá trị\n3/3.2.1,5\n".encode(), "cần cột “Số liệu”"),
+    ]
+    for name, data, message in cases:
+        html = _upload(client, report, name, data).content.decode()
+        assert message in html, name
+    assert not report.values.exists()
+    other = report_of(period, PHU_LY)
+    assert _upload(client, other, "motcua.csv", "Chỉ tiêu,Số liệu\n3/3.2.1,5\n".encode()).status_code == 404
+    assert not other.values.exists()
