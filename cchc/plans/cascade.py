@@ -7,18 +7,22 @@ deadline day (Asia/Ho_Chi_Minh) is on time.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.lib.text import fold
 from cchc.orgs.models import Unit
 
-from .models import Obligation, Plan, PlanRequest
+from .models import Assignment, AssignmentRole, Evidence, Obligation, Plan, PlanKind, PlanRequest, Progress
 from .notifications import notify_unit_people
+from .services import assignment_set_progress
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:
@@ -56,7 +60,22 @@ def request_create(*, parent: Plan, units: list[Unit], deadline: datetime.date, 
         [Obligation(request=request, unit=unit) for unit in {u.pk: u for u in units}.values()],
         batch_size=1000,
     )
+    notify_requested(request)
     return request
+
+
+def notify_requested(request: PlanRequest) -> int:
+    """Tell the requested units' leaders and officers, in the app and by e-mail (after the commit)."""
+    parent = request.parent
+    title = parent.title if len(parent.title) <= 200 else parent.title[:199] + "…"
+    text = (
+        f"Đề nghị xây dựng, ban hành kế hoạch của đơn vị thực hiện {parent.display_number} “{title}”; "
+        f"hạn ban hành {request.deadline:%d/%m/%Y}."
+    )
+    # One link for every unit: the list of the unit's own requests ("Xây dựng kế hoạch"), where
+    # each unit sees only its own obligation; notify_unit_people takes a single link.
+    return notify_unit_people(request.obligations.values_list("unit_id", flat=True), text=text,
+                              link=reverse("plans:obligation_list"), subject="[CCHC] Yêu cầu xây dựng kế hoạch")
 
 
 @transaction.atomic
@@ -72,7 +91,88 @@ def obligation_fulfil(*, obligation: Obligation, plan: Plan, at: datetime.dateti
     obligation.plan = plan
     obligation.fulfilled_at = obligation.fulfilled_at or at or timezone.now()
     obligation.save(update_fields=["plan", "fulfilled_at"])
+    # Issuing the plan *is* the unit's "build your plan" task of the parent plan: close it here so
+    # the unit is not shown overdue on a task the system has just watched it do.
+    complete_build_plan_task(obligation, plan)
     return obligation
+
+
+# "Xây dựng, ban hành Kế hoạch CCHC năm 2026", "Xây dựng và triển khai thực hiện Kế hoạch ...",
+# "Ban hành kế hoạch triển khai", "Xây dựng KH CCHC" (folded: no accents, no punctuation). The
+# title must *start* with the building verb: "Hướng dẫn, đôn đốc các đơn vị xây dựng kế hoạch" is
+# the coordinator's task, not the unit's.
+_BUILD_PLAN = re.compile(
+    r"^(?:(?:[a-z]|\d+)(?: \d+)* )?(?:xay dung|ban hanh)"
+    r"(?: (?:va )?(?:xay dung|ban hanh|trien khai(?: thuc hien)?|to chuc thuc hien))* (?:ke hoach|kh)\b ?(?P<rest>.*)$"
+)
+# What follows "kế hoạch" says which plan: it must be the kind the unit has just issued. A plan
+# named otherwise ("kế hoạch kiểm soát TTHC", "kế hoạch, thể lệ cuộc thi") is not this one.
+_PLAN_KINDS = [
+    (re.compile(r"^(?:thong tin )?tuyen truyen\b"), {PlanKind.COMMUNICATION}),
+    (re.compile(r"^kiem tra\b"), {PlanKind.INSPECTION}),
+    (re.compile(r"^(?:cchc|cai cach hanh chinh)\b"), {PlanKind.REFORM}),
+    # The plan implementing the parent, whatever its kind: "kế hoạch triển khai", "kế hoạch năm 2026".
+    (re.compile(r"^(?:$|trien khai|thuc hien|nam|6 thang|hang nam|giai doan|cua (?:co quan|don vi|dia phuong))"),
+     set(PlanKind.values)),
+]
+_YEAR = re.compile(r"\bnam (\d{4})\b")
+# The province's own plan ("… của tỉnh", "Kế hoạch CCHC tỉnh Ninh Bình …"): the Sở Nội vụ drafts
+# it as lead, and its own departmental plan must not close that task.
+_PROVINCE_PLAN = re.compile(
+    r"\b(?:cua|cap) (?:ubnd )?tinh\b"
+    r"|\b(?:ke hoach|kh) (?:cchc |cai cach hanh chinh |(?:thong tin )?tuyen truyen (?:cchc |cai cach hanh chinh )?)?"
+    r"(?:ubnd )?tinh\b"
+)
+
+
+def is_build_plan_task(title: str, *, kinds: set[str], years: set[int] | None = None, deliverable: str = "") -> bool:
+    """Whether a parent plan's task asks the unit to build/issue its own plan of one of `kinds`
+    (for the years `years`, when the title names one and the period is known)."""
+    m = _BUILD_PLAN.match(fold(title))
+    if not m:
+        return False
+    rest = m["rest"]
+    if _PROVINCE_PLAN.search("ke hoach " + rest) or _PROVINCE_PLAN.search(fold(deliverable)):
+        return False
+    if not any(pattern.match(rest) and kinds & allowed for pattern, allowed in _PLAN_KINDS):
+        return False
+    # A 2025 plan may hold "Xây dựng Kế hoạch CCHC năm 2026": next year's plan, not this one.
+    named = {int(y) for y in _YEAR.findall(rest)}
+    return not (named and years and not named & years)
+
+
+def complete_build_plan_task(obligation: Obligation, plan: Plan) -> list[Assignment]:
+    """Mark done, with the plan as evidence, the unit's own (lead) assignments of the parent plan's
+    "build your plan" task. Only this unit's; already-done ones (by hand, or a second fulfil) are left
+    as they are, so nothing is added twice. Returns the assignments completed."""
+    parent = obligation.request.parent
+    kinds = {plan.kind, parent.kind}
+    years = (set(range(parent.period_start.year, parent.period_end.year + 1))
+             if parent.period_start and parent.period_end else None)
+    open_ones = (Assignment.objects.filter(task__plan=parent, unit_id=obligation.unit_id, role=AssignmentRole.LEAD)
+                 .exclude(progress=Progress.DONE).select_related("task"))
+    recorded = local_date(obligation.fulfilled_at or timezone.now())
+    # The day the plan was signed; the day it was recorded if unknown. Never in the future (a typed
+    # date ahead of today would make the completion refuse and with it the whole fulfilment).
+    done_on = min(plan.issued_on or recorded, recorded, timezone.localdate())
+    link = settings.SITE_URL + reverse("plans:plan_detail", args=[plan.pk])
+    done = []
+    for assignment in open_ones:
+        if not is_build_plan_task(assignment.task.title, kinds=kinds, years=years,
+                                  deliverable=assignment.task.deliverable):
+            continue
+        if not assignment.evidence.filter(link=link).exists():
+            # Written here rather than through assignment_set_progress(evidence=…): its full_clean
+            # wants a person, and a plan read from a file may have none (created_by stays empty).
+            Evidence.objects.create(
+                assignment=assignment, document_number=plan.number[:60], document_date=plan.issued_on, link=link,
+                note=(f"Ghi nhận tự động khi đơn vị ban hành kế hoạch {plan.display_number} "
+                      f"thực hiện {parent.display_number}.")[:500],
+                created_by=plan.created_by,
+            )
+        done.append(assignment_set_progress(assignment=assignment, progress=Progress.DONE, completed_on=done_on,
+                                            user=plan.created_by))
+    return done
 
 
 @dataclass

@@ -141,7 +141,7 @@ def test_reminders_reach_the_missing_units_in_app_and_by_mail(coordinator, paren
     with django_capture_on_commit_callbacks(execute=True):
         response = coordinator.post(reverse("plans:request_remind", args=[parent.requests.get().pk]), follow=True)
     assert "Đã gửi nhắc việc tới 143 đơn vị chưa ban hành kế hoạch." in response.content.decode()
-    note = Notification.objects.get(user=user("canbo.binhgiang"))
+    note = Notification.objects.get(user=user("canbo.binhgiang"), text__contains="Nhắc việc")
     assert "chưa ban hành kế hoạch thực hiện" in note.text and note.link == reverse("plans:obligation_list")
     assert {m.to[0] for m in mail.outbox} >= {"canbo.binhgiang@demo.cchc.local", "canbo.phuly@demo.cchc.local"}
     assert "http://127.0.0.1:8000/ke-hoach/xay-dung/" in mail.outbox[0].body
