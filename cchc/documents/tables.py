@@ -12,6 +12,7 @@ import io
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,6 +22,24 @@ from cchc.lib.text import squeeze
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+# Number formats of XLSX cells. The file stores the number itself (25898, 99.1) and a format code,
+# whose "," and "." are Excel's placeholders for "group thousands" and "decimal point", not
+# characters: Excel and LibreOffice draw them with the reader's locale, so under vi-VN the cells
+# read "25.898" and "99,10", and the figures still sort, sum and chart as numbers.
+COUNT_FORMAT = "#,##0"  # counts, codes (yes/no, choices), ranks
+DECIMAL_FORMAT = "#,##0.00"  # ratios, percentages, money, points
+
+
+def xlsx_number(value: object) -> tuple[object, str | None]:
+    """What to store in an XLSX cell for `value`, and its number format (None: leave "General")."""
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, int):
+        return value, COUNT_FORMAT
+    if isinstance(value, (float, Decimal)):
+        return value, DECIMAL_FORMAT
+    return value, None
 
 
 class TableError(ValueError):
@@ -120,9 +139,14 @@ def write_xlsx_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequen
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         widths = [len(h) for h in header]
         for row in rows:
-            sheet.append(list(row))
+            row = list(row)
+            stored = [xlsx_number(value) for value in row]
+            sheet.append([value for value, _ in stored])
+            for cell, (_, number_format) in zip(sheet[sheet.max_row], stored, strict=False):
+                if number_format:
+                    cell.number_format = number_format
             for i, value in enumerate(row):
-                widths[i] = max(widths[i], min(60, len(str(value or ""))))
+                widths[i] = max(widths[i], min(60, len(str(value if value is not None else ""))))
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width + 2
         sheet.freeze_panes = "A2"

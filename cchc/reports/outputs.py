@@ -6,14 +6,14 @@ down by unit."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from cchc.documents.official import AppendixTable, Bullet, GroupRow, Heading, OfficialDocument, Para, Signature, render_docx
 from cchc.documents.tables import write_xlsx_sheets
 from cchc.reports import compile as compiling
 from cchc.reports.form_sets import COLUMNS, indicators_of
 from cchc.reports.models import IndicatorKind, Report
-from cchc.reports.values import shown_value
+from cchc.reports.values import PERCENT_LIKE, shown_value
 
 RECIPIENTS = ["Bộ Nội vụ (Vụ Cải cách hành chính)", "Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, SNV"]
 
@@ -34,7 +34,34 @@ def value_texts(report: Report) -> dict[int, str]:
     return {i.pk: _shown(i.kind, cells[i.pk].value, cells[i.pk].note) for i in indicators if cells[i.pk].origin}
 
 
-def _form_rows(report: Report, texts: dict[int, str]):
+def _cell(kind: str, value: Decimal | None, note: str, *, compiled: bool) -> object:
+    """A figure for an XLSX cell: the number itself, never its printed text. A count or a code
+    (yes/no, choice, a unit's own answer to a share) is an int, written as "#,##0"; a percentage,
+    a ratio or an amount is a Decimal rounded as printed (2 places), written as "#,##0.00"
+    (`cchc.documents.tables.xlsx_number`). The file stores 25898 and 99.1; a vi-VN viewer shows
+    "25.898" and "99,10". Only a compiled yes/no or choice stays text: its note ("12/15 đơn vị")."""
+    if kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) and note:
+        return note
+    if value is None or kind == IndicatorKind.GROUP:
+        return ""
+    if kind in PERCENT_LIKE and not (kind == IndicatorKind.SHARE and not compiled):
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return int(value) if value == value.to_integral_value() else value
+
+
+def value_cells(report: Report) -> dict[int, object]:
+    """Each figure as an XLSX cell holds it (`_cell`), from the same figures as `value_texts`."""
+    from cchc.reports import live
+
+    indicators = list(indicators_of(report.period.form_set))
+    cells = live.cells(report, indicators)
+    return {
+        i.pk: _cell(i.kind, cells[i.pk].value, cells[i.pk].note, compiled=report.compiled)
+        for i in indicators if cells[i.pk].origin
+    }
+
+
+def _form_rows(report: Report, texts: dict[int, object]):
     forms: dict[int, list] = {}
     for ind in indicators_of(report.period.form_set):
         forms.setdefault(ind.form.number, []).append((ind, texts.get(ind.pk, "")))
@@ -132,7 +159,7 @@ def _place(report: Report) -> str:
 
 
 def report_xlsx(report: Report) -> bytes:
-    texts = value_texts(report)
+    texts = value_cells(report)
     sheets = []
     rows_by_form = _form_rows(report, texts)
     for number, rows in rows_by_form.items():
@@ -146,7 +173,7 @@ def report_xlsx(report: Report) -> bytes:
             for ind, shown in rows:
                 sheet_rows.append(
                     [f"{ind.code}.", ind.name, ind.unit_label, shown]
-                    + [_shown(ind.kind, table[r.pk].get(ind.pk), "") for r in reports]
+                    + [_cell(ind.kind, table[r.pk].get(ind.pk), "", compiled=r.compiled) for r in reports]
                 )
             sheets.append((f"BM{number} theo đơn vị", ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", *names], sheet_rows))
     return write_xlsx_sheets(sheets)

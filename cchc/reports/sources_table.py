@@ -63,8 +63,7 @@ def par_rows() -> list[Row]:
     out = []
     for unit_type, mapping in prefill.PREFILL_MAP.items():
         for code, source in mapping.items():
-            how = prefill.SOURCE_WORDS.get(source, source) if hasattr(prefill, "SOURCE_WORDS") else source
-            out.append(Row(f"{unit_type} {code}", "", "records", how))
+            out.append(Row(f"{unit_type} {code}", "", "records", prefill.describe_source(source)))
     return out
 
 

@@ -10,7 +10,7 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, record_queries  # noqa: F401 - registers the PAR Index's named record queries
 
         # Every change to criteria, rounds and scores is audited (who, when, before/after).
         auditlog.register(models.CriteriaSet, exclude_fields=["updated_at"])

@@ -23,6 +23,7 @@ urlpatterns = [
     path("ky/<int:pk>/ket-qua.<str:fmt>", views.annex, name="annex"),
     path("phieu/<int:pk>/", views.scorecard, name="scorecard"),
     path("phieu/<int:pk>/gui/", views.scorecard_submit, name="scorecard_submit"),
+    path("phieu/<int:pk>/ap-dung-so-lieu/", views.scorecard_apply, name="scorecard_apply"),
     path("phieu/<int:pk>/tra-lai/", views.scorecard_return, name="scorecard_return"),
     path("phieu/<int:pk>/lich-su/", views.scorecard_history, name="scorecard_history"),
     path("phieu/<int:pk>/tieu-chi/<int:node_id>/", views.node_save, name="node_save"),

@@ -386,6 +386,20 @@ class NodeRow:
     def differs(self) -> bool:
         return self.score is not None and self.score.appraised_points is not None and self.score.appraised_points != self.score.self_points
 
+    @property
+    def records_differ(self) -> bool:
+        """The unit's saved inputs are not the records' figures (saved with a reason): flagged for the appraiser."""
+        return (self.leaf and self.score is not None and self.score.applicable and bool(self.score.inputs)
+                and prefill.differs(self.suggestion, self.score.inputs))
+
+    @property
+    def records_words(self) -> str:
+        return prefill.inputs_words(self.node, self.suggestion.stored) if self.suggestion and self.suggestion.stored else ""
+
+    @property
+    def typed_words(self) -> str:
+        return prefill.inputs_words(self.node, self.score.inputs) if self.score and self.score.inputs else ""
+
 
 @dataclass
 class Sheet:
@@ -401,6 +415,12 @@ class Sheet:
     self_total: Decimal
     appraised_total: Decimal | None
     maximum: Decimal
+    suggestions: dict = field(default_factory=dict)  # {node id: prefill.Suggestion}
+
+    @property
+    def n_available(self) -> int:
+        """Nodes the unit fills whose inputs the records give (what "Áp dụng số liệu từ hệ thống" fills)."""
+        return sum(1 for r in self.rows if r.fillable and r.applicable and r.suggestion is not None and r.suggestion.available)
 
 
 def _window(fn, *args) -> bool:
@@ -434,7 +454,8 @@ def _effective_appraised(node: Node, score: NodeScore | None) -> Decimal | None:
                                  waived=score.deduction_waived) if node.deduction else score.appraised_points
 
 
-def build_sheet(scorecard: Scorecard, user) -> Sheet:
+def build_sheet(scorecard: Scorecard, user, *, suggest_for: list[Node] | None = None) -> Sheet:
+    """`suggest_for`: compute the records' suggestions for these nodes only (one row's refresh)."""
     round_ = scorecard.round
     tree = workflow.load_tree(round_.criteria_set, round_)
     scores = {
@@ -450,7 +471,13 @@ def build_sheet(scorecard: Scorecard, user) -> Sheet:
     pass_no = {RoundStatus.APPRAISAL_1: 1, RoundStatus.APPRAISAL_2: 2}.get(round_.status)
     if pass_no and not _window(workflow._appraisal_window_open, round_, pass_no, now):
         pass_no = None
-    suggestions = prefill.suggestions(scorecard, tree.self_leaves()) if fill_open else {}
+    # The records' figures, for the unit filling and for the appraisers alike (not once published:
+    # the scores are final and the records have moved on).
+    suggestions = {}
+    if not round_.is_published:
+        wanted = suggest_for if suggest_for is not None else [
+            n for n in tree.nodes if n.pk not in tree.excluded and n.source == NodeSource.SELF]
+        suggestions = prefill.suggestions(scorecard, wanted)
     rows, by_id = [], {}
     for node in tree.nodes:
         leaf = tree.is_leaf(node)
@@ -493,7 +520,8 @@ def build_sheet(scorecard: Scorecard, user) -> Sheet:
     self_total = sum((r.self_total or Decimal(0) for r in tops), Decimal(0))
     appraised = [r.appraised_total for r in tops if r.appraised_total is not None]
     appraised_total = sum((r.appraised_total if r.appraised_total is not None else (r.self_total or 0) for r in tops), Decimal(0)) if appraised else None
-    return Sheet(scorecard, rows, by_id, can_fill, fill_open, evidence_open, pass_no, self_total, appraised_total, maximum)
+    return Sheet(scorecard, rows, by_id, can_fill, fill_open, evidence_open, pass_no, self_total, appraised_total, maximum,
+                 suggestions)
 
 
 def _na_maximum(rows: list[NodeRow], by_id: dict[int, NodeRow]) -> Decimal:
@@ -528,7 +556,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _row_response(request: HttpRequest, sc: Scorecard, node: Node, *, error: str = "", values: dict | None = None,
                   status: int = 200) -> HttpResponse:
-    sheet = build_sheet(sc, request.user)
+    sheet = build_sheet(sc, request.user, suggest_for=[node])
     row = sheet.by_id[node.pk]
     row.error = error
     if values is not None:
@@ -593,6 +621,25 @@ def node_suggest(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     if found is None or not found.available:
         return _row_response(request, sc, node, error="Chưa có dữ liệu để gợi ý.")
     return _row_response(request, sc, node, values=found.inputs)
+
+
+@login_required
+@require_POST
+def scorecard_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Áp dụng số liệu từ hệ thống": every node the records answer filled at once (nodes without
+    data left as they are), through the workflow's save (rights, deadline, history)."""
+    sc = policy.access_scorecard(request.user, pk, fill=True)
+    try:
+        result = workflow.apply_suggestions(scorecard=sc, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("scoring:scorecard", pk=sc.pk)
+    if result.errors:
+        messages.error(request, "Không áp dụng được số liệu; không có thay đổi nào. "
+                       + " ".join(str(e.message) for e in result.errors[:20]))
+    else:
+        messages.success(request, result.message())
+    return redirect("scoring:scorecard", pk=sc.pk)
 
 
 @login_required

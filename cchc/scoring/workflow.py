@@ -368,6 +368,7 @@ def save_inputs(
     _check_fillable(scorecard, node, tree, applicable)
     if applicable:
         cleaned, points = compute_self_points(node, inputs)
+        _check_records_reason(scorecard, node, cleaned, explanation)
     else:
         cleaned, points = {}, None
     score = NodeScore.objects.select_for_update().filter(scorecard=scorecard, node=node).first()
@@ -387,10 +388,14 @@ def save_inputs(
 
 @transaction.atomic
 def save_self_assessment(
-    *, scorecard: Scorecard, entries: dict[str, dict], by=None, now: datetime.datetime | None = None
+    *, scorecard: Scorecard, entries: dict[str, dict], by=None, now: datetime.datetime | None = None,
+    suggested: dict | None = None,
 ) -> BulkResult:
     """A unit's whole self-assessment at once: {node code: {"inputs": {...}, "explanation": "…",
-    "applicable": True}}. Every entry is checked first; one bad entry and nothing is saved."""
+    "applicable": True}}. Every entry is checked first; one bad entry and nothing is saved.
+
+    `suggested`: the records' suggestions already computed ({node id: prefill.Suggestion}), so the
+    check of typed inputs against the records does not compute them twice."""
     now = _now(now)
     if by is not None and not policy.can_fill_scorecard(by, scorecard):
         raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
@@ -410,6 +415,9 @@ def save_self_assessment(
         try:
             _check_fillable(scorecard, node, tree, applicable)
             cleaned, points = compute_self_points(node, entry.get("inputs") or {}) if applicable else ({}, None)
+            if applicable:
+                _check_records_reason(scorecard, node, cleaned, entry.get("explanation") or "",
+                                      (suggested or {}).get(node.pk))
         except ValidationError as exc:
             result.errors.append(RowError(number, f"Tiêu chí {code}: " + " ".join(exc.messages)))
             continue
@@ -426,6 +434,94 @@ def save_self_assessment(
             score.save()
     refresh_self_total(scorecard, tree)
     result.changed = len(ready)
+    return result
+
+
+def _check_records_reason(scorecard: Scorecard, node: Node, cleaned: dict, explanation: str, found=None) -> None:
+    """A typed input that differs from what the records give needs a reason (the node's explanation).
+
+    Refused with both figures named ("Đã nhập 25/28 nhưng hệ thống ghi nhận 1/27 nhiệm vụ hoàn thành
+    đúng hạn …"); with a reason it is saved and stays flagged beside the records' figure.
+    """
+    if (explanation or "").strip():
+        return
+    from . import prefill
+
+    message = prefill.records_mismatch(scorecard, node, cleaned, found)
+    if message:
+        raise ValidationError(message)
+
+
+@dataclass
+class Applied:
+    """What "Áp dụng số liệu từ hệ thống" did: nodes filled, already equal, without data, left alone."""
+
+    applied: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    no_data: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # declared not applicable
+    errors: list[RowError] = field(default_factory=list)
+
+    def message(self) -> str:
+        if not self.applied and not self.unchanged:
+            text = "Không có tiêu chí nào có số liệu từ hệ thống để áp dụng."
+        else:
+            text = f"Đã áp dụng số liệu từ hệ thống cho {len(self.applied)} tiêu chí"
+            text += f" ({', '.join(self.applied)})." if self.applied else "."
+            if self.unchanged:
+                text += f" {len(self.unchanged)} tiêu chí đã đúng số liệu hệ thống ({', '.join(self.unchanged)})."
+        if self.no_data:
+            text += f" {len(self.no_data)} tiêu chí chưa có dữ liệu, giữ nguyên ({', '.join(self.no_data)})."
+        return text
+
+
+@transaction.atomic
+def apply_suggestions(*, scorecard: Scorecard, by=None, now: datetime.datetime | None = None) -> Applied:
+    """Fill every node the records answer with the records' inputs, at once, through the same save as
+    a typed self-assessment (`save_self_assessment`: rights, stage, deadline, history, set version).
+
+    Nodes without data, and nodes declared not applicable, are left as they are; each node keeps
+    its explanation. All or nothing.
+    """
+    from . import prefill
+
+    now = _now(now)
+    if by is not None and not policy.can_fill_scorecard(by, scorecard):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
+    _fresh_round(scorecard)
+    scorecard.refresh_from_db(fields=["status"])
+    _self_window_open(scorecard.round, now)
+    _scorecard_open_for_unit(scorecard)
+    tree = load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+    existing = {s.node_id: s for s in NodeScore.objects.filter(scorecard=scorecard)}
+    off = {nid for nid, s in existing.items() if not s.applicable}
+    leaves = tree.self_leaves()
+    found = prefill.suggestions(scorecard, leaves)
+    result = Applied()
+    entries: dict[str, dict] = {}
+    for node in leaves:
+        suggestion = found.get(node.pk)
+        if suggestion is None:
+            continue
+        if node.pk in off or any(a.pk in off for a in tree.ancestors(node)):
+            result.skipped.append(node.code)
+            continue
+        if not suggestion.available:
+            if not suggestion.info:
+                result.no_data.append(node.code)
+            continue
+        score = existing.get(node.pk)
+        if score is not None and score.self_points is not None and not prefill.differs(suggestion, score.inputs):
+            result.unchanged.append(node.code)
+            continue
+        entries[node.code] = {"inputs": suggestion.inputs, "explanation": score.explanation if score else "",
+                              "applicable": True}
+        result.applied.append(node.code)
+    if entries:
+        saved = save_self_assessment(scorecard=scorecard, entries=entries, by=by, now=now, suggested=found)
+        if not saved.ok:
+            result.errors = saved.errors
+            result.applied = []
     return result
 
 

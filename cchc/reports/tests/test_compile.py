@@ -156,7 +156,10 @@ def test_province_report_docx_and_xlsx(setup):
     assert communes[0].unit.display_name in header
     rows = {r[0]: r for r in workbook["BM3 theo đơn vị"].iter_rows(min_row=2, values_only=True)}
     col = header.index(communes[1].unit.display_name)
-    assert rows["3.2.1."][col] == "110"
+    # Stored as a number with a thousands format, so Excel sums and sorts it.
+    assert rows["3.2.1."][col] == 110
+    row_number = [r[0].row for r in workbook["BM3 theo đơn vị"].iter_rows(min_row=2) if r[0].value == "3.2.1."][0]
+    assert workbook["BM3 theo đơn vị"].cell(row=row_number, column=col + 1).number_format == "#,##0"
 
 
 def test_a_merged_units_reports_compile_under_its_successor(db):

@@ -7,6 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from cchc.documents.tables import write_xlsx
 from cchc.scoring import prefill, workflow
@@ -383,9 +384,12 @@ def test_prefill_offers_tasks_done_on_time_and_says_when_there_is_no_data(round_
     found = prefill.suggestions(sc, nodes)
     tasks = found[nodes[0].pk]
     assert (tasks.a, tasks.b, tasks.inputs) == (3, 1, {"a": "3", "b": "1"})
-    assert tasks.text == "1/3 nhiệm vụ hoàn thành đúng hạn" and "unit=13531" in tasks.url
+    assert tasks.text == "1/3 nhiệm vụ hoàn thành đúng hạn" and "don_vi=13531" in tasks.url
+    assert "measure=on_time" in tasks.url and tasks.url.startswith(reverse("records", args=["tasks"]))
+    assert tasks.points == Decimal("0.00")  # 1/3 is under the 90 % band, by the node's own rule
+    # 1.2 reads the unit's periodic reports (none opened here), no longer the plan requests.
     reports = found[nodes[1].pk]
-    assert reports.text == prefill.NO_DATA and not reports.available
+    assert reports.source == "reports" and reports.text == prefill.NO_DATA and not reports.available
     inspections = prefill.suggestion_for("inspections", nodes[0], bg, 2025)
     assert inspections.text == "chưa có dữ liệu" and inspections.inputs == {}
 
