@@ -25,7 +25,7 @@ from cchc.plans.models import Assignment, Plan, PlanKind
 from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import indicators_of
 from cchc.reports.models import Indicator, IndicatorKind, Period, Report, ReportStatus, ReportStep, ReportValue, ValueOrigin
-from cchc.reports.values import ratio, shown_value
+from cchc.reports.values import format_number, part_over_total, ratio, shown_value
 
 SHARE_SCOPES = {"department": {"department"}, "commune": {"commune", "ward"}}
 
@@ -106,6 +106,25 @@ def compile_figures(period: Period, reports: list[Report]) -> dict[int, Figure]:
             # A typed percentage has no components to add up: shown per unit, never averaged.
             figure.value = None
     return figures
+
+
+def compile_warnings(figures: dict[int, Figure]) -> list[str]:
+    """Compiled figures to look at again: a part larger than its total (the units' figures do not
+    agree with one another), a numerator larger than its denominator. Flagged, never blocked — the
+    coordinator corrects the units' reports or explains it."""
+    out = []
+    for figure in figures.values():
+        ind = figure.indicator
+        parent = figures.get(ind.parent_id) if ind.parent_id else None
+        message = part_over_total(ind, figure.value, parent.value if parent else None)
+        if not message and ind.kind == IndicatorKind.RATIO and ind.numerator_id and ind.denominator_id:
+            top, bottom = figures.get(ind.numerator_id), figures.get(ind.denominator_id)
+            if top and bottom and top.value is not None and bottom.value is not None and top.value > bottom.value:
+                message = (f"Tử số ({format_number(top.value)}) lớn hơn mẫu số ({format_number(bottom.value)}) "
+                           f"của tỷ lệ {ind.code}.")
+        if message:
+            out.append(f"Biểu mẫu {ind.form.number}, chỉ tiêu {ind.code}: {message}")
+    return out
 
 
 def gathered_narrative(period: Period, reports: list[Report]) -> dict[str, str]:

@@ -116,6 +116,17 @@ class Problem:
         return f"Biểu mẫu {self.form}, chỉ tiêu {self.code}{shown}: {self.message}"
 
 
+def part_over_total(indicator, part: Decimal | None, total: Decimal | None) -> str:
+    """The message when a count or an amount is larger than the total it is a part of ("" if not):
+    the rule entry refuses and the compile flags."""
+    parent = indicator.parent
+    if parent is None or indicator.kind not in (IndicatorKind.COUNT, IndicatorKind.MONEY) or parent.kind != indicator.kind:
+        return ""
+    if part is None or total is None or part <= total:
+        return ""
+    return f"Số thành phần ({format_number(part)}) lớn hơn tổng ({format_number(total)}) ở chỉ tiêu {parent.code}."
+
+
 def check_values(indicators, texts: dict[tuple[int, str], str], *, scope_counts: dict[str, int] | None = None):
     """Every value typed for a report, checked: (accepted values, problems).
 
@@ -146,10 +157,10 @@ def check_values(indicators, texts: dict[tuple[int, str], str], *, scope_counts:
 
     for ind in indicators:
         key = (ind.form.number, ind.code)
-        if ind.parent and ind.kind in (IndicatorKind.COUNT, IndicatorKind.MONEY) and ind.parent.kind == ind.kind:
-            total, part = values.get((ind.form.number, ind.parent.code)), values.get(key)
-            if total is not None and part is not None and part > total:
-                problem(ind, f"Số thành phần ({format_number(part)}) lớn hơn tổng ({format_number(total)}) ở chỉ tiêu {ind.parent.code}.")
+        if ind.parent:
+            message = part_over_total(ind, values.get(key), values.get((ind.form.number, ind.parent.code)))
+            if message:
+                problem(ind, message)
         if ind.kind != IndicatorKind.RATIO or not (ind.numerator and ind.denominator):
             continue
         numerator = values.get((ind.form.number, ind.numerator.code))

@@ -635,8 +635,7 @@ def _warnings(report: Report, built: dict) -> list[str]:
     cells = built["cells"]
     figures = {pk: compiling.Figure(indicator=ind, value=cells[pk].value) for pk, ind in
                ((i.pk, i) for i in built["indicators"])}
-    if hasattr(compiling, "compile_warnings"):
-        out.extend(compiling.compile_warnings(figures))
+    out.extend(compiling.compile_warnings(figures))
     return out
 
 

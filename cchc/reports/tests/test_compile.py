@@ -189,3 +189,31 @@ def test_a_compiled_reports_figures_are_not_typed_over_but_its_narrative_is_edit
     saved = save_report(report, texts={}, narrative={"III.1": "Toàn tỉnh hoàn thành đúng hạn."}, revision=report.revision)
     assert saved.narrative["III.1"] == "Toàn tỉnh hoàn thành đúng hạn."
     assert saved.values.get(indicator_id=ind[(4, "1.1")]).value == Decimal("66.6667")  # a share, kept as compiled
+
+
+def test_the_compile_flags_a_part_larger_than_its_total(db, client):
+    """Each unit's figures pass entry on their own; added up, the part (374) exceeds the total (341)."""
+    from cchc.reports.compile import compile_warnings
+    from django.urls import reverse
+
+    from cchc.test import user
+
+    form_set = load_shipped_form_set(2026)
+    period = open_period(form_set, PeriodKind.YEAR, 2026, locked_on=datetime.date(2099, 1, 1), unit_due=datetime.date(2026, 12, 15))
+    ind = {(i.form.number, i.code): i.pk for i in Indicator.objects.filter(form__form_set=form_set).select_related("form")}
+    first, second = period.reports.filter(unit__kind="commune").select_related("unit").order_by("unit__code")[:2]
+    save_report(first, texts={ind[(2, "1")]: "341", ind[(2, "1.1")]: "300"}, revision=0)
+    save_report(second, texts={ind[(2, "1.1")]: "74"}, revision=0)
+    with pytest.raises(ReportError, match=r"Số thành phần \(375\) lớn hơn tổng \(341\)"):
+        save_report(first, texts={ind[(2, "1")]: "341", ind[(2, "1.1")]: "375"}, revision=1)  # entry refuses it
+    for report in (first, second):
+        submit_report(report)
+        approve_report(report)
+    figures = compile_figures(period, [first, second])
+    assert compile_warnings(figures) == [
+        "Biểu mẫu 2, chỉ tiêu 1.1: Số thành phần (374) lớn hơn tổng (341) ở chỉ tiêu 1."
+    ]
+    compiled = compile_report(period, unit("37"))
+    client.force_login(user("dieuphoi"))
+    page = client.get(reverse("reports:report", args=[compiled.pk])).content.decode()
+    assert "Cần xem lại" in page and "Số thành phần (374) lớn hơn tổng (341) ở chỉ tiêu 1." in page
