@@ -1,13 +1,17 @@
 """The whole chain in Debian's Chromium, on a seed plan: the province imports its plan and fans it
 out; a commune does two of its tasks (one late) with evidence and records two activities; its open
 report shows the new counts without anything being reopened; the leader submits, the coordinator
-approves and compiles, and the province's figures hold them; every one of those numbers opens a
-list of exactly the records counted, down to the evidence file, which downloads."""
+approves and compiles, and the province's figures hold them; the commune's PAR Index
+self-assessment shows 1.1.2 and 1.2 from the same records and applies them in one action; every one
+of those numbers opens a list of exactly the records counted, down to the evidence file, which
+downloads."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cchc.core.tests.test_browser import cast  # noqa: F401 - the shared cast fixture
@@ -17,7 +21,9 @@ from cchc.records import task_q
 from cchc.reports import services
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import Indicator, PeriodKind, Report, ReportStatus
-from cchc.test import BINH_GIANG, build_world, sign_in, sign_out
+from cchc.scoring import criteria, workflow
+from cchc.scoring.models import CriteriaSet, NodeScore
+from cchc.test import BINH_GIANG, build_world, sign_in, sign_out, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +38,11 @@ def immediate_tasks(settings):
 
 def _ind(period, form: int, code: str) -> Indicator:
     return Indicator.objects.get(form__form_set=period.form_set, form__number=form, code=code)
+
+
+def _node(page: Page, code: str):
+    """The self-assessment's section of a PAR criterion."""
+    return page.locator("section.node", has=page.locator(".code", has_text=re.compile(rf"^{re.escape(code)}$")))
 
 
 def _row(page: Page, period, form: int, code: str):
@@ -130,3 +141,34 @@ def test_plan_tasks_evidence_report_compile_and_every_number_opens_its_records(p
     _row(page, period, 1, "2.2").locator(".records-link").click()
     expect(page.locator(".records-count")).to_have_text("2")
     expect(page.locator("table.records")).to_contain_text(late.task.title[:40])
+    sign_out(page)
+
+    # The PAR Index round: the commune's self-assessment reads the same records for the year.
+    criteria.load_shipped_sets()
+    now = timezone.now()
+    round_ = workflow.open_round(
+        criteria_set=CriteriaSet.objects.get(slug=f"{YEAR}-cap-xa"), units=[Unit.objects.get(code=BINH_GIANG)], year=YEAR,
+        by=user("dieuphoi"), self_deadline=now + datetime.timedelta(days=10),
+        appraisal_1_deadline=now + datetime.timedelta(days=20), appraisal_2_deadline=now + datetime.timedelta(days=30))
+    scorecard = round_.scorecards.get(unit__code=BINH_GIANG)
+    year_start, year_end = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
+    in_year = mine.filter(task_q(year_start, year_end, "counted")).count()
+    sign_in(page, cast, "canbo.binhgiang")
+    page.goto(f"{cast}/chi-so-cchc/phieu/{scorecard.pk}/")
+    tasks_node, reports_node = _node(page, "1.1.2"), _node(page, "1.2")
+    # Only the early task was done by its due date; the late one counts as done, not on time.
+    expect(tasks_node.locator("[data-records-text]")).to_have_text(f"1/{in_year} nhiệm vụ hoàn thành đúng hạn")
+    expect(reports_node.locator("[data-records-text]")).to_have_text("1/1 báo cáo định kỳ gửi đúng hạn")
+    tasks_node.locator("[data-records-link]").first.click()
+    expect(page.locator(".records-count")).to_have_text("1")
+    expect(page.locator("table.records tbody tr")).to_have_count(1)
+    expect(page.locator("table.records")).to_contain_text(early.task.title[:40])
+    page.go_back()
+    _node(page, "1.2").locator("[data-records-link]").first.click()
+    expect(page.locator(".records-count")).to_have_text("1")
+    expect(page.locator("table.records tbody tr")).to_have_count(1)
+    page.go_back()
+    page.get_by_role("button", name="Áp dụng số liệu từ hệ thống").click()
+    expect(page.locator(".msg.success")).to_contain_text("Đã áp dụng số liệu từ hệ thống")
+    applied = NodeScore.objects.get(scorecard=scorecard, node__code="1.1.2")
+    assert applied.self_points is not None, "the records' inputs are saved with their points"
