@@ -386,6 +386,17 @@ def save_inputs(
     return score
 
 
+def _open_for_filling(scorecard: Scorecard, by, now: datetime.datetime) -> Tree:
+    """Refuse unless `by` may fill the scorecard now (rights, stage, deadline); the round's tree."""
+    if by is not None and not policy.can_fill_scorecard(by, scorecard):
+        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
+    _fresh_round(scorecard)
+    scorecard.refresh_from_db(fields=["status"])
+    _self_window_open(scorecard.round, now)
+    _scorecard_open_for_unit(scorecard)
+    return load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+
+
 @transaction.atomic
 def save_self_assessment(
     *, scorecard: Scorecard, entries: dict[str, dict], by=None, now: datetime.datetime | None = None,
@@ -397,13 +408,7 @@ def save_self_assessment(
     `suggested`: the records' suggestions already computed ({node id: prefill.Suggestion}), so the
     check of typed inputs against the records does not compute them twice."""
     now = _now(now)
-    if by is not None and not policy.can_fill_scorecard(by, scorecard):
-        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
-    _fresh_round(scorecard)
-    scorecard.refresh_from_db(fields=["status"])
-    _self_window_open(scorecard.round, now)
-    _scorecard_open_for_unit(scorecard)
-    tree = load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+    tree = _open_for_filling(scorecard, by, now)
     result = BulkResult()
     ready = []
     for number, (code, entry) in enumerate(entries.items(), start=1):
@@ -486,13 +491,7 @@ def apply_suggestions(*, scorecard: Scorecard, by=None, now: datetime.datetime |
     from . import prefill
 
     now = _now(now)
-    if by is not None and not policy.can_fill_scorecard(by, scorecard):
-        raise PermissionDenied("Chỉ lãnh đạo, cán bộ của đơn vị được tự chấm điểm phiếu này.")
-    _fresh_round(scorecard)
-    scorecard.refresh_from_db(fields=["status"])
-    _self_window_open(scorecard.round, now)
-    _scorecard_open_for_unit(scorecard)
-    tree = load_tree(scorecard.round.criteria_set, scorecard.round, full=False)
+    tree = _open_for_filling(scorecard, by, now)
     existing = {s.node_id: s for s in NodeScore.objects.filter(scorecard=scorecard)}
     off = {nid for nid, s in existing.items() if not s.applicable}
     leaves = tree.self_leaves()
