@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cchc.portal",
     "cchc.scoring",
     "cchc.reports",
+    "cchc.surveys",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 PORTAL_IMAGE_MAX_BYTES = env.int("PORTAL_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 PORTAL_VIEWS_ROLLUP_SECONDS = env.int("PORTAL_VIEWS_ROLLUP_SECONDS", default=300)
 CCHC_PROVINCE_CODE = env.str("CCHC_PROVINCE_CODE", default="37")
+# Public survey answers: at most this many sheets per address and hour (Django's cache, like the
+# portal's counters); one sheet per device and day is enforced by a signed cookie and the database.
+SURVEY_RATE_LIMIT_PER_HOUR = env.int("SURVEY_RATE_LIMIT_PER_HOUR", default=30)
 
 LOGGING = {
     "version": 1,
