@@ -144,7 +144,9 @@ def task_q(start: datetime.date, end: datetime.date, measure: str, *, prefix: st
 def _tasks(start, end, p):
     from cchc.plans.models import Assignment
 
-    qs = Assignment.objects.filter(task_q(start, end, p["measure"]))
+    # A finding's remedial task (cchc.inspections) is not a task of a plan: form 1 item 2 and the
+    # PAR task criteria count the plans' tasks only; the remedies count as findings handled (3.3.x).
+    qs = Assignment.objects.filter(task_q(start, end, p["measure"])).exclude(task__source="remedy")
     if p["origin"] != "all":
         qs = qs.filter(task__central=p["origin"] == "central")
     return qs

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cchc.scoring",
     "cchc.reports",
     "cchc.surveys",
+    "cchc.inspections",
 ]
 
 MIDDLEWARE = [

@@ -47,7 +47,11 @@ NO_DATA = "chưa có dữ liệu"
 #   initiatives   "initiatives" records (activities marked innovative): the count.
 #   procedures    "procedures" records (province-wide, the public section): shown, never applied — the
 #                 criterion asks "đầy đủ, kịp thời theo quy định", which a count cannot tell.
-#   inspections   no inspection records exist yet: "chưa có dữ liệu".
+#   inspections   the unit's own CCHC inspections (cchc.inspections), year 01/01–31/12. figure=coverage (1.3.1):
+#                 b = units inspected ("inspected_units": the province its departments and communes, a
+#                 department or commune its offices and units), a = those units in force (today within the year, else 31/12); figure=
+#                 handled (1.3.2): a = issues found ("findings" measure=found), b = handled by 31/12 (the
+#                 remedy's task done), c = being handled (1187/12094 weighted rule's "c").
 # `subtree`: the unit with all its sub-units (the province counts the whole province, as its report does).
 # Department and commune sets: Lâm Đồng 2025 (SN, CX); province: BNV 1187 / 12094.
 PREFILL_MAP: dict[str, dict[str, dict]] = {
@@ -55,8 +59,8 @@ PREFILL_MAP: dict[str, dict[str, dict]] = {
         "1.1.1": {"source": "plan_on_time"},
         "1.1.2": {"source": "tasks", "done": "on_time"},
         "1.2": {"source": "reports"},
-        "1.3.1": {"source": "inspections"},
-        "1.3.2": {"source": "inspections"},
+        "1.3.1": {"source": "inspections", "figure": "coverage"},
+        "1.3.2": {"source": "inspections", "figure": "handled"},
         "1.4": {"source": "requirements"},
         "1.4.1": {"source": "monthly", "forms": "own_site", "per_month": 4},
         "1.4.2": {"source": "forms", "forms": "meetings"},
@@ -68,8 +72,8 @@ PREFILL_MAP: dict[str, dict[str, dict]] = {
         "1.1.1": {"source": "plan_on_time"},
         "1.1.2": {"source": "tasks", "done": "on_time"},
         "1.2": {"source": "reports"},
-        "1.3.1": {"source": "inspections"},
-        "1.3.2": {"source": "inspections"},
+        "1.3.1": {"source": "inspections", "figure": "coverage"},
+        "1.3.2": {"source": "inspections", "figure": "handled"},
         "1.4": {"source": "requirements"},
         "1.4.1": {"source": "monthly", "forms": "own_site", "per_month": 4},
         "1.4.2": {"source": "forms", "forms": "meetings"},
@@ -81,8 +85,8 @@ PREFILL_MAP: dict[str, dict[str, dict]] = {
         # 1187/12094 1.1: "a là tổng số nhiệm vụ đề ra theo kế hoạch, b là số nhiệm vụ đã hoàn thành".
         "1.1": {"source": "tasks", "done": "done", "subtree": True},
         "1.2": {"source": "reports"},
-        "1.3.1": {"source": "inspections"},
-        "1.3.2": {"source": "inspections"},
+        "1.3.1": {"source": "inspections", "figure": "coverage"},
+        "1.3.2": {"source": "inspections", "figure": "handled"},
         "1.4": {"source": "requirements"},
         "1.4.a": {"source": "forms", "forms": "conferences", "subtree": True},
         "1.4.b": {"source": "forms", "forms": "media", "subtree": True},
@@ -117,7 +121,11 @@ def describe_source(spec: dict | str) -> str:
     if source == "procedures":
         return "`procedures` change=new, amended, removed (toàn tỉnh; chỉ hiển thị)"
     if source == "inspections":
-        return "chưa có dữ liệu (chưa có bản ghi kiểm tra CCHC)"
+        if spec.get("figure") == "handled":
+            return ("`findings` measure=handled (b), measure=in_progress (c) / measure=found (a), 01/01–31/12; "
+                    "cuộc kiểm tra do chính đơn vị thực hiện")
+        return ("`inspected_units` kind=department + commune (tỉnh) hoặc kind=office (sở, xã) / số đơn vị đó còn hiệu lực "
+                "(hôm nay trong năm, nếu không: 31/12), 01/01–31/12; cuộc kiểm tra do chính đơn vị thực hiện")
     return source
 
 
@@ -503,8 +511,58 @@ def _procedures(spec: dict, node, unit: Unit, year: int) -> Suggestion:
 
 
 def _inspections(spec: dict, node, unit: Unit, year: int) -> Suggestion:
-    return Suggestion(node.code, "inspections", "Kiểm tra CCHC trong năm (từ phần Kiểm tra)", NO_DATA,
-                      rule="Hệ thống chưa có dữ liệu kiểm tra CCHC; đơn vị tự nhập số liệu.")
+    from cchc.inspections import services as inspections
+
+    start, end = _year_range(year)
+    if spec.get("figure") == "handled":
+        return _inspection_findings(node, unit, year, start, end)
+    kinds = ("department", "commune") if unit.kind == "province" else ("office",)
+    day = inspections.in_force_day(year)
+    a = len(inspections.candidates(unit, day))
+    figures, b = [], 0
+    words = {"department": "sở, ban, ngành được kiểm tra", "commune": "UBND cấp xã được kiểm tra",
+             "office": "phòng, đơn vị trực thuộc được kiểm tra"}
+    for kind in kinds:
+        n = records.count("inspected_units", start, end, {"kind": kind}, unit=unit)
+        b += n
+        figures.append(Figure(words[kind], n, records.list_url("inspected_units", start, end, {"kind": kind}, unit=unit)))
+    whom = "sở, ban, ngành và UBND cấp xã" if unit.kind == "province" else "phòng, đơn vị trực thuộc"
+    figures.append(Figure(f"{whom} (còn hiệu lực ngày {_dmy(day)})", a, reverse("orgs:unit_detail", args=[unit.code])))
+    label = f"Kiểm tra CCHC {whom} năm {year} (từ phần Kiểm tra)"
+    rule = ("Đơn vị được kiểm tra: có kết quả kiểm tra (ngày kiểm tra trong năm) trong kế hoạch kiểm tra của chính đơn vị; "
+            f"tỷ lệ = số đơn vị được kiểm tra / số {whom}.")
+    url = figures[0].url
+    if a == 0:
+        return Suggestion(node.code, "inspections", label, NO_DATA, url, figures=figures, rule=rule)
+    percent = rules.format_number((Decimal(b) * 100 / Decimal(a)).quantize(Decimal("0.01")))
+    return Suggestion(node.code, "inspections", label, f"{b}/{a} đơn vị được kiểm tra ({percent}%)", url, a, b,
+                      inputs_for_rule(node.rule, a, b), figures, rule)
+
+
+def _inspection_findings(node, unit: Unit, year: int, start, end) -> Suggestion:
+    def count(measure: str) -> int:
+        return records.count("findings", start, end, {"measure": measure}, unit=unit)
+
+    def url(measure: str) -> str:
+        return records.list_url("findings", start, end, {"measure": measure}, unit=unit)
+
+    a, b, c = count("found"), count("handled"), count("in_progress")
+    figures = [Figure("vấn đề đã xử lý xong", b, url("handled")), Figure("đang xử lý, chưa xong", c, url("in_progress")),
+               Figure("vấn đề phát hiện qua kiểm tra", a, url("found"))]
+    label = f"Vấn đề phát hiện qua các cuộc kiểm tra CCHC của đơn vị năm {year} (từ phần Kiểm tra)"
+    rule = ("Mỗi vấn đề ghi trong kết quả kiểm tra là một nhiệm vụ khắc phục của đơn vị được kiểm tra; đã xử lý xong khi "
+            f"nhiệm vụ đó hoàn thành (có minh chứng) không muộn hơn 31/12/{year}; đang xử lý: đã bắt đầu, chưa xong.")
+    rule_def = node.rule or {}
+    if rule_def.get("type") == "weighted":
+        inputs = {"a": str(a), **{name: str({"b": b, "c": c}.get(name, 0)) for name, _ in rule_def.get("terms", [])}}
+        if a == 0 and rule_def.get("zero_a") != "full":
+            return Suggestion(node.code, "inspections", label, NO_DATA, url("found"), figures=figures, rule=rule)
+        return Suggestion(node.code, "inspections", label, f"{b}/{a} vấn đề đã xử lý xong, {c} đang xử lý", url("handled"),
+                          a, b, inputs, figures, rule)
+    if a == 0:
+        return Suggestion(node.code, "inspections", label, NO_DATA, url("found"), figures=figures, rule=rule)
+    return Suggestion(node.code, "inspections", label, f"{b}/{a} vấn đề đã xử lý xong", url("handled"), a, b,
+                      inputs_for_rule(node.rule, a, b), figures, rule)
 
 
 _SOURCES = {
