@@ -513,7 +513,13 @@ def _procedures(spec: dict, node, unit: Unit, year: int) -> Suggestion:
 def _inspections(spec: dict, node, unit: Unit, year: int) -> Suggestion:
     from cchc.inspections import services as inspections
 
+    from cchc.inspections.models import InspectionPlan
+
     start, end = _year_range(year)
+    if not InspectionPlan.objects.filter(unit=unit, year=year).exists():
+        # No inspection plan of the unit in the system: no figure, never a made-up 0.
+        return Suggestion(node.code, "inspections", f"Kiểm tra CCHC năm {year} (từ phần Kiểm tra)", NO_DATA,
+                          rule=f"Đơn vị chưa có kế hoạch kiểm tra CCHC năm {year} trong hệ thống; đơn vị tự nhập số liệu.")
     if spec.get("figure") == "handled":
         return _inspection_findings(node, unit, year, start, end)
     kinds = ("department", "commune") if unit.kind == "province" else ("office",)
