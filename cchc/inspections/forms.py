@@ -43,12 +43,14 @@ class ImportForm(forms.Form):
 
 
 class TeamForm(forms.Form):
+    prefix = "doan"
     name = forms.CharField(label="Tên đoàn", max_length=200)
     leader = forms.CharField(label="Trưởng đoàn", required=False, max_length=200)
     members = forms.CharField(label="Thành viên", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ScheduleForm(forms.Form):
+    prefix = "lich"
     start = _date("Từ ngày", required=False)
     end = _date("Đến ngày", required=False)
     team = forms.ModelChoiceField(label="Đoàn kiểm tra", queryset=None, required=False)
@@ -61,12 +63,14 @@ class ScheduleForm(forms.Form):
 
 
 class VisitForm(forms.Form):
+    prefix = "kt"
     date = _date("Ngày kiểm tra")
     members = forms.CharField(label="Thành phần đoàn", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     summary = forms.CharField(label="Kết quả đạt được", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class FindingForm(forms.Form):
+    prefix = "vd"
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=None, required=False, empty_label="— chọn đơn vị —")
     area = forms.ChoiceField(label="Lĩnh vực", required=False, choices=lambda: [("", "—"), *_area_choices()])
     text = forms.CharField(label="Tồn tại, hạn chế", widget=forms.Textarea(attrs={"rows": 2}))
@@ -79,6 +83,7 @@ class FindingForm(forms.Form):
 
 
 class ConclusionForm(forms.Form):
+    prefix = "kl"
     number = forms.CharField(label="Số thông báo", required=False, max_length=40, help_text="Ví dụ 15/TB-UBND; để trống nếu chưa có số.")
     date = _date("Ngày thông báo", required=False)
     signer_name = forms.CharField(label="Người ký", required=False, max_length=120)

@@ -48,7 +48,7 @@ def test_another_unit_sees_none_of_it_and_the_inspected_unit_only_its_own(client
     mine = client.get(reverse("inspections:mine")).content.decode()
     assert one.text in mine and "Chưa xử lý" in mine and reverse("tasks:detail", args=[one.assignment_id]) in mine
     response = client.post(reverse("inspections:finding_add", args=[target.pk]),
-                           {"unit": unit(BINH_GIANG).pk, "text": "x", "remedy": "y", "due_date": "01/09/2026"})
+                           {"vd-unit": unit(BINH_GIANG).pk, "vd-text": "x", "vd-remedy": "y", "vd-due_date": "01/09/2026"})
     assert response.status_code == 404 and Finding.objects.count() == 2
 
 
@@ -65,7 +65,7 @@ def test_bad_findings_from_the_page_are_refused_with_a_message_and_nothing_saved
     before = (Finding.objects.count(), Task.objects.count())
     client.force_login(user("dieuphoi"))
     html = client.post(reverse("inspections:finding_add", args=[visit.target.pk]),
-                       {**data, "unit": codes[data["unit"]], "text": "Tồn tại", "remedy": "Khắc phục"}).content.decode()
+                       {"vd-due_date": data["due_date"], "vd-unit": codes[data["unit"]], "vd-text": "Tồn tại", "vd-remedy": "Khắc phục"}).content.decode()
     assert message in html and "Chưa lưu gì" in html
     assert (Finding.objects.count(), Task.objects.count()) == before
 
