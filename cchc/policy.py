@@ -585,3 +585,64 @@ def access_report(user, report_id: int, *, edit: bool = False, submit: bool = Fa
 def can_manage_periods(user) -> bool:
     """Open periods, load forms, compile the province's report: the coordinators."""
     return is_coordinator(user)
+
+
+# --- CCHC inspections ------------------------------------------------------------------------------
+# The inspecting unit's people (and their superiors) see its plans, visits and findings; an
+# inspected unit sees only the findings on itself (and its sub-units) and closes their remedies
+# as tasks. The inspecting unit's leaders and officers (or a coordinator) build and record.
+
+
+def can_manage_inspection(user, inspection) -> bool:
+    return can_work_for_unit(user, inspection.unit)
+
+
+def can_view_inspection(user, inspection) -> bool:
+    return can_view_unit(user, inspection.unit)
+
+
+def visible_inspections(user):
+    from cchc.inspections.models import InspectionPlan
+
+    return InspectionPlan.objects.filter(unit__in=visible_units(user))
+
+
+def access_inspection(user, inspection_id: int, *, manage: bool = False):
+    from cchc.inspections.models import InspectionPlan
+
+    found = InspectionPlan.objects.select_related("unit", "plan").filter(pk=inspection_id).first()
+    if found is None or not can_view_inspection(user, found):
+        raise Http404("Không tìm thấy kế hoạch kiểm tra.")
+    if manage and not can_manage_inspection(user, found):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị kiểm tra mới sửa được kế hoạch kiểm tra này.")
+    return found
+
+
+def access_target(user, target_id: int, *, manage: bool = False):
+    from cchc.inspections.models import Target
+
+    found = Target.objects.select_related("inspection__unit", "inspection__plan", "unit", "team").filter(pk=target_id).first()
+    if found is None or not can_view_inspection(user, found.inspection):
+        raise Http404("Không tìm thấy đơn vị được kiểm tra.")
+    if manage and not can_manage_inspection(user, found.inspection):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị kiểm tra mới ghi được kết quả kiểm tra.")
+    return found
+
+
+def visible_findings(user):
+    from cchc.inspections.models import Finding
+
+    units = visible_units(user)
+    return Finding.objects.filter(Q(unit__in=units) | Q(visit__target__inspection__unit__in=units))
+
+
+def access_finding(user, finding_id: int):
+    from cchc.inspections.models import Finding
+
+    found = Finding.objects.select_related("unit", "visit__target__inspection__unit", "visit__target__unit",
+                                           "assignment").filter(pk=finding_id).first()
+    if found is None:
+        raise Http404("Không tìm thấy vấn đề.")
+    if not (can_view_unit(user, found.unit) or can_view_inspection(user, found.visit.target.inspection)):
+        raise Http404("Không tìm thấy vấn đề.")
+    return found

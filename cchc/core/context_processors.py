@@ -10,6 +10,7 @@ AREAS = [
     ("plans", "Kế hoạch", "plans:plan_list"),
     ("tasks", "Nhiệm vụ", "tasks:mine"),
     ("comms", "Tuyên truyền", "comms:index"),
+    ("inspections", "Kiểm tra", "inspections:index"),
     ("reports", "Báo cáo", "reports:index"),
     ("scoring", "Chỉ số CCHC", "scoring:index"),
     ("portal", "Cổng thông tin", "portal:index"),
@@ -24,6 +25,7 @@ def navigation(request):
     current = {
         "orgs": "units", "core": "home", "plans": "plans", "tasks": "tasks",
         "comms": "comms", "scoring": "scoring", "portal": "portal", "reports": "reports",
+        "inspections": "inspections",
     }.get(namespace, "home" if match and match.url_name == "home" else "")
     items = [
         {"key": key, "label": label, "url": reverse(name), "current": key == current}

@@ -80,6 +80,8 @@ _RECORD_RELATIONS = {
     "report": (("period", "unit"), ()),
     "procedure": ((), ()),
     "unit": (("parent",), ()),
+    "inspection_target": (("unit", "inspection__unit", "visit"), ()),
+    "finding": (("unit", "visit__target__inspection__unit", "assignment"), ("assignment__evidence",)),
 }
 
 
