@@ -587,6 +587,51 @@ def can_manage_periods(user) -> bool:
     return is_coordinator(user)
 
 
+# --- surveys (SIPAS, ĐTXHH, a unit's own) ---------------------------------------------------------
+# The public answers a survey through its link without an account and sees only published
+# aggregates; a unit sees its own surveys and results (and its sub-units'); coordinators see all,
+# manage questionnaires and push scores into a PAR round.
+
+
+def can_manage_surveys(user) -> bool:
+    """Questionnaires, surveys of any unit, pushing scores into a round: the coordinators."""
+    return is_coordinator(user)
+
+
+def can_run_survey(user, unit: Unit) -> bool:
+    """Open a survey for a unit, set its files handled and target: its leaders and officers, or a coordinator."""
+    return can_work_for_unit(user, unit)
+
+
+def visible_surveys(user):
+    from cchc.surveys.models import Survey
+
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    if is_coordinator(user):
+        return Survey.objects.all()
+    return Survey.objects.filter(_subtree_q(home_units(user), "unit"))
+
+
+def can_enter_paper(user, survey) -> bool:
+    return can_work_for_unit(user, survey.unit)
+
+
+def access_survey(user, survey_id: int, *, run: bool = False, paper: bool = False):
+    """A survey is seen in its unit's subtree (404 elsewhere); running it or typing paper forms is
+    for the unit's own people (403)."""
+    from cchc.surveys.models import Survey
+
+    survey = Survey.objects.select_related("questionnaire", "unit").filter(pk=survey_id).first()
+    if survey is None or not can_view_unit(user, survey.unit):
+        raise Http404("Không tìm thấy đợt khảo sát.")
+    if run and not can_run_survey(user, survey.unit):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị mới quản lý được đợt khảo sát này.")
+    if paper and not can_enter_paper(user, survey):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị mới nhập được phiếu giấy của đợt khảo sát này.")
+    return survey
+
+
 # --- CCHC inspections ------------------------------------------------------------------------------
 # The inspecting unit's people (and their superiors) see its plans, visits and findings; an
 # inspected unit sees only the findings on itself (and its sub-units) and closes their remedies

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tuyen-truyen/", include("cchc.comms.urls")),
     path("chi-so-cchc/", include("cchc.scoring.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
+    path("khao-sat/", include("cchc.surveys.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),
     path("cai-cach-hanh-chinh/", include("cchc.portal.urls")),
     path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),

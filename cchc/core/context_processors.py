@@ -13,6 +13,7 @@ AREAS = [
     ("inspections", "Kiểm tra", "inspections:index"),
     ("reports", "Báo cáo", "reports:index"),
     ("scoring", "Chỉ số CCHC", "scoring:index"),
+    ("surveys", "Khảo sát", "surveys:index"),
     ("portal", "Cổng thông tin", "portal:index"),
 ]
 
@@ -25,7 +26,7 @@ def navigation(request):
     current = {
         "orgs": "units", "core": "home", "plans": "plans", "tasks": "tasks",
         "comms": "comms", "scoring": "scoring", "portal": "portal", "reports": "reports",
-        "inspections": "inspections",
+        "surveys": "surveys", "inspections": "inspections",
     }.get(namespace, "home" if match and match.url_name == "home" else "")
     items = [
         {"key": key, "label": label, "url": reverse(name), "current": key == current}

@@ -82,6 +82,7 @@ _RECORD_RELATIONS = {
     "unit": (("parent",), ()),
     "inspection_target": (("unit", "inspection__unit", "visit"), ()),
     "finding": (("unit", "visit__target__inspection__unit", "assignment"), ("assignment__evidence",)),
+    "survey_response": (("survey__unit", "survey__questionnaire", "entered_by"), ()),
 }
 
 

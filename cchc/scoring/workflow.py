@@ -1012,30 +1012,71 @@ def import_surveys(*, round_: Round, data: bytes, filename: str, by=None) -> Bul
             result.errors.append(RowError(number, "Có điểm SIPAS thì phải có tỷ lệ khảo sát và số phiếu."))
         if len(result.errors) > errors_before:
             continue
-        counted = (
-            sipas is not None and rate is not None and forms is not None
-            and rate >= cset.sipas_min_rate and forms >= cset.sipas_min_forms
-        )
+        counted = sipas is not None and sipas_eligible(cset, rate, forms)
         if sipas is not None and not counted:
             result.notes.append(
                 f"{card.unit.display_name}: không đánh giá SIPAS (tỷ lệ {_num(rate)} %, {int(forms)} phiếu; "
                 f"tối thiểu {_num(cset.sipas_min_rate)} % và {cset.sipas_min_forms} phiếu)."
             )
-        before = [str(card.survey_points), str(card.sipas_points)]
-        card.survey_points = survey
-        card.sipas_points = sipas if counted else None
-        card.sipas_rate = rate
-        card.sipas_forms = int(forms) if forms is not None else None
-        changed.append(card)
-        audit.append((str(card), {"survey_points": [before[0], str(survey)], "sipas_points": [before[1], str(card.sipas_points)]}))
+        _set_survey_scores(card, survey, sipas if counted else None, rate, forms, changed, audit)
     if result.errors:
         return result
+    result.changed = write_survey_scores(changed, audit, by)
+    return result
+
+
+def sipas_eligible(cset: CriteriaSet, rate: Decimal | None, forms: int | Decimal | None) -> bool:
+    """The one rule for whether a unit's SIPAS counts: at least the set's minimum response rate
+    (10 %) and number of forms (50). Used by the spreadsheet import and by `cchc.surveys`."""
+    return rate is not None and forms is not None and rate >= cset.sipas_min_rate and forms >= cset.sipas_min_forms
+
+
+def _set_survey_scores(card: Scorecard, survey, sipas, rate, forms, changed: list, audit: list) -> None:
+    before = [str(card.survey_points), str(card.sipas_points)]
+    card.survey_points = survey
+    card.sipas_points = sipas
+    card.sipas_rate = rate
+    card.sipas_forms = int(forms) if forms is not None else None
+    changed.append(card)
+    audit.append((str(card), {"survey_points": [before[0], str(survey)], "sipas_points": [before[1], str(sipas)]}))
+
+
+def write_survey_scores(changed: list[Scorecard], audit: list, by) -> int:
+    """The one write path of survey scores: bulk update plus one audit entry per scorecard."""
     now = timezone.now()
     for card in changed:
         card.updated_at = now
     Scorecard.objects.bulk_update(changed, ["survey_points", "sipas_points", "sipas_rate", "sipas_forms", "updated_at"], batch_size=1000)
     _audit_bulk(changed, audit, by)
-    result.changed = len(changed)
+    return len(changed)
+
+
+@transaction.atomic
+def push_survey_scores(*, round_: Round, scores: dict[int, dict], by=None) -> BulkResult:
+    """Survey results computed in the system into a round: {unit id: {"survey": points or None,
+    "sipas": points or None, "rate": %, "forms": n}}. Keys absent from a unit's dict keep the card's
+    value. Same rights, freeze and audit as the import; SIPAS counts only by `sipas_eligible`."""
+    round_.refresh_from_db(fields=["status", "published_at", "decision"])
+    ensure_not_published(round_)
+    if by is not None and not policy.can_manage_scoring(by):
+        raise PermissionDenied("Chỉ cán bộ điều phối được đưa kết quả khảo sát vào kỳ đánh giá.")
+    cset = round_.criteria_set
+    result = BulkResult()
+    changed, audit = [], []
+    for card in round_.scorecards.select_related("unit").filter(unit_id__in=list(scores)):
+        row = scores[card.unit_id]
+        survey = row.get("survey", card.survey_points)
+        rate = row.get("rate", card.sipas_rate)
+        forms = row.get("forms", card.sipas_forms)
+        sipas = row.get("sipas", card.sipas_points)
+        if sipas is not None and not sipas_eligible(cset, rate, forms):
+            result.notes.append(
+                f"{card.unit.display_name}: không đánh giá SIPAS (tỷ lệ {_num(Decimal(rate or 0))} %, {int(forms or 0)} phiếu; "
+                f"tối thiểu {_num(cset.sipas_min_rate)} % và {cset.sipas_min_forms} phiếu)."
+            )
+            sipas = None
+        _set_survey_scores(card, survey, sipas, rate, forms, changed, audit)
+    result.changed = write_survey_scores(changed, audit, by)
     return result
 
 
