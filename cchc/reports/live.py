@@ -5,7 +5,9 @@ records behind each — when it is submitted. A returned report is live again.
 Which indicator the records answer, and how, is data (`sources` in `data/4625.json`): the
 indicator's key ("1/2.1") → a named query of `cchc.records` with its parameters, the window
 (the period's, or the year so far for cumulative indicators), and how records make a figure (a
-count, "any" for a yes/no, or a percentage of another query). Everything else is typed by the unit,
+count, "any" for a yes/no, a percentage of another query, or a "code" read from which of several
+variants of the query have records: form 1 item 5.2 is 0 for online answers only, 1 for paper only,
+2 for both). Everything else is typed by the unit,
 and a typed figure that the records contradict is flagged with both figures, never blocked.
 """
 
@@ -33,8 +35,10 @@ class Source:
     query: str
     params: dict = field(default_factory=dict)
     window: str = "period"  # or "year": from 1 January to the period's end
-    aggregate: str = "count"  # count | any | percent
+    aggregate: str = "count"  # count | any | percent | code
     of: dict | None = None  # for a percentage: the parameters of the total
+    variants: dict | None = None  # for a code: {name: extra parameters}, each variant counted apart
+    codes: dict | None = None  # for a code: {"name+name" of the variants with records: code}
     units: bool = True  # computed in each unit's own report
     province: bool = False  # the province's report counts the whole province instead of adding up
 
@@ -49,7 +53,15 @@ class Source:
             text += " (Có = có ít nhất một)"
         if self.aggregate == "percent":
             text += " / " + named.get(self.query).describe(named.get(self.query).clean(self.of)).lower()
+        if self.aggregate == "code":
+            text += " (" + "; ".join(f"{code} = {names.replace('+', ' và ')}" for names, code in self.codes.items()) + ")"
         return text
+
+    def parts(self, count) -> dict[str, int] | None:
+        """For a code: {variant: how many records}, `count` counting one parameter set."""
+        if self.aggregate != "code":
+            return None
+        return {name: count({**self.params, **extra}) for name, extra in self.variants.items()}
 
 
 @cache
@@ -77,7 +89,10 @@ class Fed:
     ids: list[int] | None = None  # filled when freezing
 
 
-def _figure(source: Source, n: int, total: int | None) -> Decimal | None:
+def _figure(source: Source, n: int, total: int | None, parts: dict[str, int] | None = None) -> Decimal | None:
+    if source.aggregate == "code":  # no records at all: nothing to say, the unit types it if it must
+        code = source.codes.get("+".join(name for name, k in parts.items() if k))
+        return None if code is None else Decimal(code)
     if source.aggregate == "any":
         return Decimal(1 if n else 0)
     if source.aggregate == "percent":
@@ -85,11 +100,14 @@ def _figure(source: Source, n: int, total: int | None) -> Decimal | None:
     return Decimal(n)
 
 
-def _label(source: Source, period: Period, n: int, total: int | None) -> str:
+def _label(source: Source, period: Period, n: int, total: int | None, parts: dict[str, int] | None = None) -> str:
     start, end = source.span(period)
     what = named.get(source.query).describe(named.get(source.query).clean(source.params)).lower()
     if source.aggregate == "percent":
         return f"{n}/{total or 0} {what}, {start:%d/%m/%Y}–{end:%d/%m/%Y}"
+    if parts is not None:
+        each = "; ".join(f"{name}: {k}" for name, k in parts.items())
+        return f"{n} {what} ({each}), {start:%d/%m/%Y}–{end:%d/%m/%Y}"
     return f"{n} {what}, {start:%d/%m/%Y}–{end:%d/%m/%Y}"
 
 
@@ -115,7 +133,8 @@ def fed_values(report: Report, indicators) -> dict[int, Fed]:
         start, end = source.span(report.period)
         n = _count(source.query, start, end, source.params, report.unit, province)
         total = _count(source.query, start, end, source.of, report.unit, province) if source.of is not None else None
-        found[ind.pk] = Fed(source, _figure(source, n, total), _label(source, report.period, n, total))
+        parts = source.parts(lambda params: _count(source.query, start, end, params, report.unit, province))
+        found[ind.pk] = Fed(source, _figure(source, n, total, parts), _label(source, report.period, n, total, parts))
     return found
 
 
@@ -247,11 +266,13 @@ def freeze_many(period: Period, reports: list[Report], indicators) -> int:
         start, end = source.span(period)
         ids = named.ids_by_unit(source.query, start, end, source.params, unit_ids)
         totals = named.counts_by_unit(source.query, start, end, source.of, unit_ids) if source.of is not None else {}
+        by_part = source.parts(lambda params: named.counts_by_unit(source.query, start, end, params, unit_ids))
         for report in unit_reports:
             got = ids.get(report.unit_id, [])
             total = totals.get(report.unit_id, 0) if source.of is not None else None
-            value = _figure(source, len(got), total)
-            label = _label(source, period, len(got), total)
+            parts = None if by_part is None else {name: k.get(report.unit_id, 0) for name, k in by_part.items()}
+            value = _figure(source, len(got), total, parts)
+            label = _label(source, period, len(got), total, parts)
             row = existing.get((report.pk, ind.pk))
             url = reverse("reports:value_records", args=[report.pk, ind.pk])
             if row is None:
@@ -322,9 +343,10 @@ def apply_province_values(report: Report, indicators) -> int:
         start, end = source.span(report.period)
         ids = list(province_records(source.query, start, end, source.params, report.unit).values_list("pk", flat=True))
         total = province_records(source.query, start, end, source.of, report.unit).count() if source.of is not None else None
-        value = _figure(source, len(ids), total)
+        parts = source.parts(lambda params: province_records(source.query, start, end, params, report.unit).count())
+        value = _figure(source, len(ids), total, parts)
         fields = {"value": value, "origin": ValueOrigin.RECORDS, "computed": value, "records": ids,
-                  "source": _label(source, report.period, len(ids), total), "source_url": value_url(report, ind)}
+                  "source": _label(source, report.period, len(ids), total, parts), "source_url": value_url(report, ind)}
         row = existing.get(ind.pk)
         if row is None:
             ReportValue.objects.create(report=report, indicator=ind, **fields)

@@ -70,7 +70,9 @@ def test_sums_ratios_and_shares(setup):
     assert f[(6, "1.1")].value == Decimal("1000.5") * N_COMMUNES
     assert f[(4, "1.2")].value == Decimal(5) * 100 / 20 and f[(4, "1.2")].scope_units == N_COMMUNES
     assert f[(4, "1.1")].value == Decimal(4) * 100 / 6 and f[(4, "1.1")].text == "66,67"
-    assert f[(1, "5")].text == f"{N_COMMUNES // 2}/{N_COMMUNES} đơn vị"
+    # Item 5 is fed by the survey records: the communes typed over it, the departments (no survey)
+    # answer "Không" from the records, so they count; 5.2 has no code without forms, so they do not.
+    assert f[(1, "5")].text == f"{N_COMMUNES // 2}/{N_COMMUNES + N_DEPARTMENTS} đơn vị"
     assert f[(1, "5.2")].text == "Trực tuyến: 7; Phát phiếu: 7; Kết hợp: 6"
     assert f[(1, "1")].value == sum(range(1, N_DEPARTMENTS + 1))
 
@@ -146,7 +148,7 @@ def test_province_report_docx_and_xlsx(setup):
     assert "Nơi nhận" in text and "KT. CHỦ TỊCH" in text and "Biểu mẫu 7" in text
     assert "cải cách hành chính năm 2026" in text
     assert "Tỷ lệ hồ sơ TTHC do UBND cấp xã tiếp nhận được giải quyết đúng hạn" in cells
-    assert "Chưa đạt" in cells and f"{N_COMMUNES // 2}/{N_COMMUNES} đơn vị" in cells
+    assert "Chưa đạt" in cells and f"{N_COMMUNES // 2}/{N_COMMUNES + N_DEPARTMENTS} đơn vị" in cells
 
     workbook = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
     assert workbook.sheetnames[:7] == [f"Biểu mẫu {n}" for n in range(1, 8)]

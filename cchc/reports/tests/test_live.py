@@ -297,3 +297,42 @@ def test_a_bad_export_is_refused_and_nothing_is_saved(client, period):
     other = report_of(period, PHU_LY)
     assert _upload(client, other, "motcua.csv", "Chỉ tiêu,Số liệu\n3/3.2.1,5\n".encode()).status_code == 404
     assert not other.values.exists()
+
+
+def _survey(code):
+    from cchc.surveys import services as surveys
+    from cchc.surveys.models import Survey
+
+    sipas = surveys.load_questionnaire(surveys.national("sipas"), year=YEAR)
+    return Survey.objects.create(questionnaire=sipas, unit=unit(code), desk="Một cửa", opens_on=D(YEAR - 1, 11, 1),
+                                 closes_on=D(YEAR, 12, 31), files_handled=600)
+
+
+def test_form_1_item_5_from_the_survey_forms_with_the_channels_as_a_code(client, period):
+    from cchc.surveys import services as surveys
+
+    survey = _survey(BINH_GIANG)
+    sheet = {q.code: "4" for q in surveys.questions_of(survey)}
+    officer = user("canbo.binhgiang")
+    surveys.enter_paper(survey, [sheet] * 3, by=officer, day=D(YEAR, 9, 1))
+    surveys.enter_paper(survey, [sheet], by=officer, day=D(YEAR - 1, 11, 30))  # last year's: not in the period
+    report = report_of(period, BINH_GIANG)
+    got = figures(report)
+    assert (got["1/5"], got["1/5.1"], got["1/5.2"]) == (1, 3, 1)  # paper only → 1
+    surveys.submit_online(survey, sheet, device="may-1", day=D(YEAR, 10, 1))
+    got = figures(report)
+    assert (got["1/5.1"], got["1/5.2"]) == (4, 2)  # both channels → 2
+    assert (figures(report_of(period, PHU_LY))["1/5"], figures(report_of(period, PHU_LY))["1/5.2"]) == (0, None)
+    cell = live.cells(report, [ind(period, 1, "5.2")])[ind(period, 1, "5.2").pk]
+    assert "Trực tuyến: 1; Phát phiếu: 3" in cell.source
+    client.force_login(officer)
+    page = client.get(cell.url).content.decode()
+    # the four sheets the figure counts, listed; last year's not
+    assert page.count("<td>01/09/2026</td>") == 3 and page.count("<td>01/10/2026</td>") == 1 and "30/11/2025" not in page
+    services.submit_report(report)
+    frozen = {f"{v.indicator.form.number}/{v.indicator.code}": v for v in report.values.select_related("indicator__form")}
+    assert frozen["1/5.2"].value == 2 and len(frozen["1/5.2"].records) == 4 and frozen["1/5.1"].value == 4
+    services.approve_report(report)
+    province = compile_report(period, unit("37"))
+    values = {f"{v.indicator.form.number}/{v.indicator.code}": v for v in province.values.select_related("indicator__form")}
+    assert values["1/5.1"].value == 4 and len(values["1/5.1"].records) == 4  # counted province-wide
