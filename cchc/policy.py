@@ -632,6 +632,33 @@ def access_survey(user, survey_id: int, *, run: bool = False, paper: bool = Fals
     return survey
 
 
+def visible_questionnaires(user):
+    """The province's questionnaires for everyone signed in; a unit's own within its subtree."""
+    from cchc.surveys.models import Questionnaire
+
+    if not user.is_authenticated:
+        return Questionnaire.objects.none()
+    if is_coordinator(user):
+        return Questionnaire.objects.all()
+    return Questionnaire.objects.filter(Q(owner__isnull=True) | _subtree_q(home_units(user), "owner"))
+
+
+def can_manage_questionnaire(user, questionnaire) -> bool:
+    """The province's questionnaires: the coordinators; a unit's own: its leaders and officers."""
+    if questionnaire.owner_id is None:
+        return can_manage_surveys(user)
+    return can_run_survey(user, questionnaire.owner)
+
+
+def access_questionnaire(user, questionnaire_id: int, *, manage: bool = False):
+    questionnaire = visible_questionnaires(user).select_related("owner").filter(pk=questionnaire_id).first()
+    if questionnaire is None:
+        raise Http404("Không tìm thấy phiếu khảo sát.")
+    if manage and not can_manage_questionnaire(user, questionnaire):
+        raise PermissionDenied("Bạn không được sửa phiếu khảo sát này.")
+    return questionnaire
+
+
 # --- CCHC inspections ------------------------------------------------------------------------------
 # The inspecting unit's people (and their superiors) see its plans, visits and findings; an
 # inspected unit sees only the findings on itself (and its sub-units) and closes their remedies

@@ -16,9 +16,10 @@ class SurveyForm(forms.ModelForm):
         model = Survey
         fields = ["questionnaire", "unit", "desk", "opens_on", "closes_on", "files_handled", "target"]
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, questionnaires=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = Questionnaire.objects.exclude(status=QuestionnaireStatus.ARCHIVED)
+        self.fields["questionnaire"].queryset = (questionnaires if questionnaires is not None else Questionnaire.objects).exclude(
+            status=QuestionnaireStatus.ARCHIVED)
         if units is not None:
             self.fields["unit"].queryset = units
         self.fields["target"].help_text = "Trống: tự tính từ số hồ sơ (tỷ lệ tối thiểu, không dưới số phiếu tối thiểu)."
@@ -27,6 +28,9 @@ class SurveyForm(forms.ModelForm):
         data = super().clean()
         if data.get("opens_on") and data.get("closes_on") and data["opens_on"] > data["closes_on"]:
             self.add_error("closes_on", "Ngày đóng phải sau hoặc bằng ngày mở.")
+        q, unit = data.get("questionnaire"), data.get("unit")
+        if q is not None and unit is not None and q.owner_id and not unit.path.startswith(q.owner.path):
+            self.add_error("questionnaire", f"Phiếu này là phiếu riêng của {q.owner.display_name}.")
         return data
 
     def validate_unique(self):
@@ -55,13 +59,38 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV", help_text="Tối đa 2 MB.")
 
     def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("Tệp quá lớn (tối đa 2 MB).")
-        if not f.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("Chỉ nhận tệp .xlsx hoặc .csv.")
-        return f
+        return check_upload(self.cleaned_data["file"])
+
+
+def check_upload(f):
+    if f.size > 2 * 1024 * 1024:
+        raise forms.ValidationError("Tệp quá lớn (tối đa 2 MB).")
+    if not f.name.lower().endswith((".xlsx", ".csv")):
+        raise forms.ValidationError("Chỉ nhận tệp .xlsx hoặc .csv.")
+    return f
 
 
 class CopyForm(forms.Form):
     year = forms.IntegerField(label="Sang năm", min_value=2000, max_value=2100)
+
+
+class OwnQuestionnaireForm(forms.Form):
+    """A unit's own questionnaire: from a spreadsheet of questions, or the SIPAS questions to adapt."""
+
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None)
+    title = forms.CharField(label="Tên phiếu", max_length=300)
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    file = forms.FileField(label="Câu hỏi từ tệp Excel (.xlsx) hoặc CSV", required=False,
+                           help_text="Cùng dạng tệp “Xuất Excel” của một phiếu. Để trống: bắt đầu từ các câu hỏi SIPAS rồi sửa dần.")
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        return check_upload(f) if f else None
+
+
+class FilesHandledForm(UploadForm):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)

@@ -1,10 +1,11 @@
 """Survey services: plain functions shared by the views, the commands, the demo and the benchmark.
 
 - questionnaires as data: `load_questionnaire` (from `data/*.json`), `copy_to_year`, `export_xlsx`,
-  `import_xlsx` (a new version, all rows or none);
+  `import_xlsx` (a new version, all rows or none), `create_own` (a unit's own questionnaire);
 - collecting: `submit_online` (one sheet per device and day, refused when closed or out of range,
   nothing saved on refusal), `enter_paper` (a grid of paper sheets, all or none);
-- sampling: `thresholds`, `target_for`, `progress` (response rate and eligibility, live);
+- sampling: `import_files_handled` / `files_template_xlsx` (the files each unit handled, as a table),
+  `thresholds`, `target_for`, `progress` (response rate and eligibility, live);
 - results: `distribution` (one GROUP BY), `results`, `results_by_survey`, `push_to_round`.
 """
 
@@ -120,10 +121,9 @@ def export_xlsx(q: Questionnaire) -> bytes:
     return write_xlsx_sheets([("Câu hỏi", XLSX_COLUMNS, rows), ("Thông tin", ["Mục", "Giá trị"], info)])
 
 
-@transaction.atomic
-def import_xlsx(data: bytes, filename: str, *, base: Questionnaire, year: int | None = None) -> Questionnaire:
-    """A new version of `base` from a spreadsheet of questions (first sheet, XLSX_COLUMNS): all or
-    nothing; the formula and title are those of `base`. Raises ValidationError listing every row."""
+def _spec_from_table(data: bytes, filename: str) -> tuple[list[dict], list[dict]]:
+    """(factors, questions) of a spreadsheet of questions (first sheet, XLSX_COLUMNS). Raises
+    ValidationError listing every bad row; nothing is read half."""
     try:
         table = read_table(data, filename)
     except TableError as exc:
@@ -162,9 +162,34 @@ def import_xlsx(data: bytes, filename: str, *, base: Questionnaire, year: int | 
                           "required": (row.get("Bắt buộc") or "Có").strip().lower() != "không"})
     if errors:
         raise ValidationError(errors)
+    return list(factors.values()), questions
+
+
+@transaction.atomic
+def import_xlsx(data: bytes, filename: str, *, base: Questionnaire, year: int | None = None) -> Questionnaire:
+    """A new version of `base` from a spreadsheet of questions (first sheet, XLSX_COLUMNS): all or
+    nothing; the formula and title are those of `base`. Raises ValidationError listing every row."""
+    factors, questions = _spec_from_table(data, filename)
     spec = {"kind": base.kind, "title": base.title, "intro": base.intro, "formula": base.formula,
-            "factors": list(factors.values()), "questions": questions}
+            "factors": factors, "questions": questions}
     return load_questionnaire(spec, year=year or base.year, owner=base.owner, previous=base, status=QuestionnaireStatus.DRAFT)
+
+
+@transaction.atomic
+def create_own(unit, *, title: str, year: int, by, data: bytes | None = None, filename: str = "") -> Questionnaire:
+    """A unit's own questionnaire (kind "own"): its questions from a spreadsheet in the export's
+    shape, or, without one, the national SIPAS questions to adapt. Scored by the national formula
+    unless a later version says otherwise. Refused (nothing saved) outside the person's units."""
+    if not policy.can_run_survey(by, unit):
+        raise PermissionDenied("Bạn chỉ tạo được phiếu khảo sát cho đơn vị của mình.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("Phiếu khảo sát cần có tên.")
+    base = national("sipas")
+    factors, questions = _spec_from_table(data, filename) if data is not None else (base["factors"], base["questions"])
+    spec = {"kind": QuestionnaireKind.OWN, "title": title, "intro": base.get("intro", ""), "formula": base.get("formula"),
+            "factors": factors, "questions": questions}
+    return load_questionnaire(spec, year=year, owner=unit, status=QuestionnaireStatus.ACTIVE)
 
 
 # --- sampling and eligibility ----------------------------------------------------------------------
@@ -219,6 +244,107 @@ class Progress:
         if self.forms < self.min_forms:
             short.append(f"dưới {self.min_forms} phiếu")
         return "Chưa đủ điều kiện đánh giá SIPAS: " + " và ".join(short) + "."
+
+
+FILES_COLUMNS = ["Mã đợt", "Mã đơn vị", "Đơn vị", "Bộ phận", "Phiếu", "Số hồ sơ đã giải quyết"]
+
+
+def _surveys_of_year(user, year: int):
+    """The citizen surveys (SIPAS, own) of a year whose sample the person sets."""
+    qs = policy.visible_surveys(user).filter(questionnaire__year=year, questionnaire__kind__in=("sipas", "own"))
+    return [s for s in qs.select_related("unit", "questionnaire").order_by("unit__path", "desk", "pk")
+            if policy.can_run_survey(user, s.unit)]
+
+
+def files_template_xlsx(user, year: int) -> bytes:
+    """The table to fill: one row per survey of the year, with the figure it has now."""
+    rows = [[s.pk, s.unit.code, s.unit.name, s.desk, s.questionnaire.title, s.files_handled if s.files_handled is not None else ""]
+            for s in _surveys_of_year(user, year)]
+    return write_xlsx_sheets([(f"Số hồ sơ {year}", FILES_COLUMNS, rows)])
+
+
+def _whole_number(text: str) -> int | None:
+    from cchc.lib.numbers import parse_vn_number
+
+    try:
+        value = parse_vn_number(text)
+    except ValueError:
+        return None
+    return int(value) if value >= 0 and value == value.to_integral_value() else None
+
+
+@transaction.atomic
+def import_files_handled(data: bytes, filename: str, *, year: int, user) -> int:
+    """The files each unit (or desk) handled — the base of its sample — from a table: the template
+    of `files_template_xlsx`, or any table with the unit (code or name), the desk and the number.
+    All rows or none; returns the number of surveys updated."""
+    from cchc.orgs.models import Unit
+    from cchc.orgs.resolver import UnitResolver
+
+    try:
+        table = read_table(data, filename)
+    except TableError as exc:
+        raise ValidationError(str(exc)) from None
+    if not table or "Số hồ sơ đã giải quyết" not in table[0] or not ({"Mã đợt", "Mã đơn vị", "Đơn vị"} & set(table[0])):
+        raise ValidationError("Cần các cột “Đơn vị” (hoặc “Mã đơn vị”, “Mã đợt”) và “Số hồ sơ đã giải quyết”.")
+    mine = _surveys_of_year(user, year)
+    by_id = {str(s.pk): s for s in mine}
+    resolver = None
+    errors, updates = [], {}
+    for number, row in enumerate(table, start=2):
+        raw = (row.get("Số hồ sơ đã giải quyết") or "").strip()
+        label = (row.get("Đơn vị") or row.get("Mã đơn vị") or row.get("Mã đợt") or "").strip()
+        if not raw and not label:
+            continue
+        files = _whole_number(raw)
+        if files is None:
+            errors.append(f"Dòng {number}: số hồ sơ “{raw}” phải là số nguyên không âm.")
+            continue
+        survey_id = (row.get("Mã đợt") or "").strip()
+        if survey_id:
+            survey = by_id.get(survey_id)
+            if survey is None:
+                errors.append(f"Dòng {number}: đợt khảo sát số {survey_id} không phải của đơn vị bạn trong năm {year}.")
+                continue
+        else:
+            code, name = (row.get("Mã đơn vị") or "").strip(), (row.get("Đơn vị") or "").strip()
+            units = list(Unit.objects.filter(code=code)) if code else []
+            if not units and name:
+                resolver = resolver or UnitResolver()
+                units = resolver.resolve(name).units
+            unit_ids = {u.pk for u in units}
+            desk = _fold_words(row.get("Bộ phận") or "")
+            found = [s for s in mine if s.unit_id in unit_ids and (not desk or _fold_words(s.desk) == desk)]
+            if not units:
+                errors.append(f"Dòng {number}: không tìm thấy đơn vị “{code or name}”.")
+                continue
+            if not found:
+                errors.append(f"Dòng {number}: {units[0].name} không có đợt khảo sát năm {year} mà bạn quản lý"
+                              + (f" ở bộ phận “{row.get('Bộ phận')}”." if desk else "."))
+                continue
+            if len(found) > 1:
+                errors.append(f"Dòng {number}: {units[0].name} có {len(found)} đợt khảo sát năm {year}: ghi rõ “Mã đợt” hoặc “Bộ phận”.")
+                continue
+            survey = found[0]
+        if survey.pk in updates and updates[survey.pk] != files:
+            errors.append(f"Dòng {number}: đợt khảo sát số {survey.pk} đã có ở dòng trên với số khác.")
+            continue
+        updates[survey.pk] = files
+    if errors:
+        raise ValidationError(errors)
+    if not updates:
+        raise ValidationError("Tệp không có dòng số liệu nào.")
+    for survey in mine:
+        if survey.pk in updates:
+            survey.files_handled = updates[survey.pk]
+            survey.save(update_fields=["files_handled", "updated_at"])
+    return len(updates)
+
+
+def _fold_words(text: str) -> str:
+    from cchc.lib.text import fold
+
+    return fold(text)
 
 
 def rate_of(forms: int, files_handled: int | None) -> Decimal | None:

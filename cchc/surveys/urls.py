@@ -15,7 +15,9 @@ urlpatterns = [
     path("<int:pk>/ma-qr.svg", views.qr, name="qr"),
     path("<int:pk>/in-ma-qr/", views.qr_print, name="qr_print"),
     path("<int:pk>/phieu-giay/", views.paper, name="paper"),
+    path("phieu/moi/", views.questionnaire_new, name="questionnaire_new"),
     path("phieu/<int:pk>/", views.questionnaire_detail, name="questionnaire"),
+    path("so-ho-so/", views.files_handled, name="files_handled"),
     path("phieu/<int:pk>/xuat-excel/", views.questionnaire_export, name="questionnaire_export"),
     path("dua-vao-ky-danh-gia/", views.push, name="push"),
 ]

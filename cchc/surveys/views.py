@@ -23,7 +23,7 @@ from cchc.documents.tables import XLSX_CONTENT_TYPE, parse_date
 from cchc.orgs.models import Unit
 
 from . import services
-from .forms import CopyForm, SurveyForm, SurveySettingsForm, UploadForm
+from .forms import CopyForm, FilesHandledForm, OwnQuestionnaireForm, SurveyForm, SurveySettingsForm, UploadForm
 from .models import Questionnaire, QuestionnaireKind, Survey
 
 DEVICE_COOKIE = "cchc_ks"
@@ -130,11 +130,15 @@ def index(request: HttpRequest) -> HttpResponse:
         "-questionnaire__year", "unit__path", "desk"))
     progress = services.progress_many(surveys)
     units = _runnable_units(request.user)
-    form = None
+    questionnaires = policy.visible_questionnaires(request.user).select_related("owner")
+    form = own = files = None
     if units.exists():
-        form = SurveyForm(request.POST or None, units=units, initial={
+        year = timezone.localdate().year
+        form = SurveyForm(request.POST or None, units=units, questionnaires=questionnaires, initial={
             "opens_on": timezone.localdate(), "closes_on": timezone.localdate().replace(month=12, day=31),
         })
+        own = OwnQuestionnaireForm(units=units, initial={"year": year})
+        files = FilesHandledForm(initial={"year": year})
         if request.method == "POST" and form.is_valid():
             survey = form.save(commit=False)
             survey.created_by = request.user
@@ -142,10 +146,64 @@ def index(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Đã mở đợt khảo sát “{survey}”.")
             return redirect("surveys:survey_detail", survey.pk)
     return render(request, "surveys/index.html", {
-        "rows": [(s, progress[s.pk]) for s in surveys], "form": form,
-        "questionnaires": Questionnaire.objects.select_related("owner") if policy.can_manage_surveys(request.user) else None,
-        "rounds": _rounds(request.user),
+        "rows": [(s, progress[s.pk]) for s in surveys], "form": form, "own": own, "files": files,
+        "questionnaires": questionnaires, "rounds": _rounds(request.user),
     })
+
+
+@login_required
+def questionnaire_new(request: HttpRequest) -> HttpResponse:
+    """A unit's own questionnaire, from a spreadsheet or from the SIPAS questions."""
+    units = _runnable_units(request.user)
+    if not units.exists():
+        raise PermissionDenied("Bạn không quản lý đơn vị nào để tạo phiếu khảo sát.")
+    form = OwnQuestionnaireForm(request.POST or None, request.FILES or None, units=units,
+                                initial={"year": timezone.localdate().year})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            f = form.cleaned_data["file"]
+            try:
+                q = services.create_own(form.cleaned_data["unit"], title=form.cleaned_data["title"], year=form.cleaned_data["year"],
+                                        by=request.user, data=f.read() if f else None, filename=f.name if f else "")
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error(None, m)
+            else:
+                messages.success(request, f"Đã tạo phiếu “{q.title}” ({q.questions.count()} câu hỏi).")
+                return redirect("surveys:questionnaire", q.pk)
+        status = 400
+    return render(request, "surveys/questionnaire_new.html", {"form": form}, status=status)
+
+
+@login_required
+def files_handled(request: HttpRequest) -> HttpResponse:
+    """The files each unit handled (the base of its sample): GET the table to fill, POST it back."""
+    if not _runnable_units(request.user).exists():
+        raise PermissionDenied("Bạn không quản lý đợt khảo sát nào.")
+    if request.method != "POST":
+        try:
+            year = int(request.GET.get("nam") or timezone.localdate().year)
+        except ValueError:
+            raise Http404("Năm không hợp lệ.") from None
+        response = HttpResponse(services.files_template_xlsx(request.user, year), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="so-ho-so-da-giai-quyet-{year}.xlsx"'
+        return response
+    form = FilesHandledForm(request.POST, request.FILES)
+    if form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            n = services.import_files_handled(f.read(), f.name, year=form.cleaned_data["year"], user=request.user)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, f"Đã cập nhật số hồ sơ đã giải quyết của {n} đợt khảo sát.")
+    else:
+        for errors in form.errors.values():
+            for m in errors:
+                messages.error(request, m)
+    return redirect("surveys:index")
 
 
 def _rounds(user):
@@ -248,9 +306,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not policy.can_manage_surveys(request.user):
-        raise PermissionDenied("Chỉ cán bộ điều phối quản lý phiếu khảo sát.")
-    q = get_object_or_404(Questionnaire.objects.select_related("owner"), pk=pk)
+    q = policy.access_questionnaire(request.user, pk, manage=request.method == "POST")
     upload, copy = UploadForm(), CopyForm(initial={"year": q.year + 1})
     if request.method == "POST":
         action = request.POST.get("hanh_dong")
@@ -273,15 +329,13 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, m)
     return render(request, "surveys/questionnaire.html", {
         "q": q, "factors": q.factors.prefetch_related("questions"), "others": q.questions.filter(factor__isnull=True),
-        "upload": upload, "copy": copy,
+        "upload": upload, "copy": copy, "can_manage": policy.can_manage_questionnaire(request.user, q),
     })
 
 
 @login_required
 def questionnaire_export(request: HttpRequest, pk: int) -> HttpResponse:
-    if not policy.can_manage_surveys(request.user):
-        raise PermissionDenied("Chỉ cán bộ điều phối quản lý phiếu khảo sát.")
-    q = get_object_or_404(Questionnaire, pk=pk)
+    q = policy.access_questionnaire(request.user, pk)
     response = HttpResponse(services.export_xlsx(q), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="phieu-khao-sat-{q.kind}-{q.year}-v{q.version}.xlsx"'
     return response
