@@ -67,7 +67,11 @@ Path(TMP, "surveys_bench_persistent.py").write_text(
 )
 os.environ["PYTHONPATH"] = os.pathsep.join([TMP, str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
 
+import warnings  # noqa: E402
+
 import psycopg  # noqa: E402
+
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 
 def recreate_database() -> None:
