@@ -15,6 +15,7 @@ urlpatterns = [
     path("dich-vu-cong/", views.guide_list, name="guide_list"),
     path("dich-vu-cong/<slug:slug>/", views.guide_detail, name="guide"),
     path("lien-he/", views.contacts, name="contacts"),
+    path("tien-do-ke-hoach/", views.accountability_page, name="accountability"),
     path("tim-kiem/", views.search, name="search"),
     # The workspace of collaborators and editors.
     path("bien-tap/", workspace.dashboard, name="workspace"),

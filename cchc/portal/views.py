@@ -239,3 +239,15 @@ def search(request: HttpRequest) -> HttpResponse:
         context["guides"] = list(ServiceGuide.objects.filter(q).only("title", "slug", "summary").order_by("position")[:5])
     return _render(request, "portal/search.html", context,
                    og={"title": f"Tìm kiếm: {query}" if query else "Tìm kiếm"})
+
+
+@require_safe
+def accountability_page(request: HttpRequest) -> HttpResponse:
+    """The province's CCHC plan in public: progress by task group and by unit, and its targets."""
+    from cchc.portal import accountability as acc
+
+    plans = list(acc.public_plans()[:20])
+    chosen = next((p for p in plans if str(p.pk) == request.GET.get("ke_hoach")), None) or acc.current_plan()
+    data = acc.accountability(chosen) if chosen is not None else None
+    return _render(request, "portal/accountability.html", {"plans": plans, "data": data, "plan": chosen},
+                   og={"title": f"Tiến độ thực hiện kế hoạch cải cách hành chính – {province_name()}"})

@@ -237,17 +237,23 @@ class Attainment:
 def target_attainment(period: Period, unit: Unit, figures: dict[int, Figure]) -> list[Attainment]:
     """The targets of the unit's reform plans covering the period, each measured by the form's
     indicator that states the same thing (matched by meaning), or "no data" — never guessed."""
-    from rapidfuzz import fuzz
-
-    from cchc.lib.text import fold
-
     plans = Plan.objects.filter(unit=unit, kind=PlanKind.REFORM).filter(
         Q(period_end__isnull=True) | Q(period_end__gte=datetime.date(period.year, 1, 1)),
         Q(period_start__isnull=True) | Q(period_start__lte=period.end),
     )
-    candidates = [f for f in figures.values() if f.indicator.kind in (IndicatorKind.RATIO, IndicatorKind.PERCENT, IndicatorKind.SHARE)]
+    return attain([t for p in plans.prefetch_related("targets") for t in p.targets.all()], figures.values())
+
+
+def attain(targets, figures) -> list[Attainment]:
+    """Each target against the figure (anything with `.indicator` and `.value`) stating the same
+    thing, matched by meaning; "no data" when none does."""
+    from rapidfuzz import fuzz
+
+    from cchc.lib.text import fold
+
+    candidates = [f for f in figures if f.indicator.kind in (IndicatorKind.RATIO, IndicatorKind.PERCENT, IndicatorKind.SHARE)]
     out = []
-    for target in [t for p in plans.prefetch_related("targets") for t in p.targets.all()]:
+    for target in targets:
         best, score = None, 0.0
         if target.unit_of_measure == "%":
             for figure in candidates:
