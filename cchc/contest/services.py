@@ -179,7 +179,11 @@ def submit(attempt: Attempt, answers: dict, *, prediction, key: str, now=None) -
     attempt = Attempt.objects.select_related("round", "participant").get(pk=attempt.pk)
     if attempt.submitted_at is not None:
         return Submitted(attempt, True)
-    if Attempt.objects.filter(submission_key=key).exists():
+    holder = Attempt.objects.filter(submission_key=key).values_list("pk", flat=True).first()
+    if holder == attempt.pk:  # the same submission was recorded since this attempt was read
+        attempt.refresh_from_db()
+        return Submitted(attempt, True)
+    if holder is not None:
         raise ValidationError("Khóa nộp bài đã được dùng cho một bài thi khác; vui lòng tải lại trang bài thi.")
     round_ = attempt.round
     if now >= round_.closes_at + GRACE:
