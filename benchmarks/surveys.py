@@ -56,6 +56,9 @@ DB_URL = urllib.parse.urlunsplit(_admin._replace(path=f"/{DB_NAME}"))
 
 os.environ["DATABASE_URL"] = DB_URL
 os.environ["SURVEY_RATE_LIMIT_PER_HOUR"] = "0"  # read by settings.py (env.int); 0 = no hourly limit
+# The first run opens a connection per request (what settings.py did before it kept them, 60 s by
+# default since); the second run below keeps them, as the product does now.
+os.environ["DB_CONN_MAX_AGE"] = "0"
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 os.environ.setdefault("MEDIA_ROOT", f"{TMP}/media")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings_test")  # DEBUG off, a fixed test key
