@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, Exists, F, Subquery
 from django.db.models.functions import Abs
 from django.utils import timezone
 
@@ -167,24 +167,20 @@ class Submitted:
     repeated: bool  # True: this submission had already been accepted; nothing changed
 
 
-def submit(attempt: Attempt, answers: dict, *, prediction, key: str, now=None) -> Submitted:
+def submit(attempt: Attempt, answers: dict, *, prediction, key: str, now=None, fresh: bool = False) -> Submitted:
     """Score and record an attempt once. The server decides the time: after the attempt's deadline
     (plus GRACE) or after the round closes the submission is refused and nothing is saved. Every
     posted question and choice id must be one drawn for this attempt. A retry with the same `key`
-    (or any retry of an attempt already submitted) returns the recorded result and counts nothing."""
+    (or any retry of an attempt already submitted) returns the recorded result and counts nothing.
+    `fresh`: the caller has just read `attempt` with its round (saves reading it again)."""
     now = now or timezone.now()
     key = (key or "").strip()
     if not key or len(key) > 64:
         raise ValidationError("Thiếu khóa nộp bài; vui lòng tải lại trang bài thi.")
-    attempt = Attempt.objects.select_related("round", "participant").get(pk=attempt.pk)
+    if not fresh:
+        attempt = Attempt.objects.select_related("round").get(pk=attempt.pk)
     if attempt.submitted_at is not None:
         return Submitted(attempt, True)
-    holder = Attempt.objects.filter(submission_key=key).values_list("pk", flat=True).first()
-    if holder == attempt.pk:  # the same submission was recorded since this attempt was read
-        attempt.refresh_from_db()
-        return Submitted(attempt, True)
-    if holder is not None:
-        raise ValidationError("Khóa nộp bài đã được dùng cho một bài thi khác; vui lòng tải lại trang bài thi.")
     round_ = attempt.round
     if now >= round_.closes_at + GRACE:
         raise ValidationError(f"{round_.label} đã kết thúc lúc {_local(round_.closes_at)}; bài nộp sau thời điểm này không được tính.")
@@ -196,41 +192,60 @@ def submit(attempt: Attempt, answers: dict, *, prediction, key: str, now=None) -
     chosen = _validate(attempt, answers)
     prediction = _prediction(prediction)
     correct: dict[int, set[int]] = {qid: set() for qid, _ in attempt.questions}
-    for qid, cid in Choice.objects.filter(question_id__in=list(correct), correct=True).values_list("question_id", "pk"):
+    single = set()
+    for qid, cid, kind in Choice.objects.filter(question_id__in=list(correct), correct=True).values_list(
+            "question_id", "pk", "question__kind"):
         correct[qid].add(cid)
+        if kind == QuestionKind.SINGLE:
+            single.add(qid)
+    if any(len(chosen[q]) > 1 for q in single & set(chosen)):
+        raise ValidationError("Câu hỏi chọn một đáp án chỉ được chọn một phương án.")
     score = sum(1 for qid in correct if chosen.get(qid, set()) == correct[qid] and correct[qid])
     elapsed = min(now, attempt.deadline) - attempt.started_at
-    duration_ms = max(0, int(elapsed.total_seconds() * 1000))
-    stored = {str(q): sorted(cs) for q, cs in chosen.items()}
+    fields = {"submitted_at": now, "submission_key": key, "answers": {str(q): sorted(cs) for q, cs in chosen.items()},
+              "score": score, "prediction": prediction, "duration_ms": max(0, int(elapsed.total_seconds() * 1000))}
+    # ONE conditional UPDATE of the attempt's own row records it and, when the person has no counted
+    # attempt in the round yet, counts it: of two racing submissions of the attempt one wins (the
+    # other finds it submitted); of two attempts of one person counted at once, the unique index
+    # lets one through and the other is recorded uncounted.
+    mine = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True)
+    others = Attempt.objects.filter(round_id=attempt.round_id, participant_id=attempt.participant_id, counted=True).exclude(pk=attempt.pk)
     try:
         with transaction.atomic():
-            # One conditional UPDATE of the attempt's own row: of two racing submissions one wins.
-            won = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-                submitted_at=now, submission_key=key, answers=stored, score=score,
-                prediction=prediction, duration_ms=duration_ms,
-            )
-            if won:
-                _count(attempt, round_, score, duration_ms)
-    except IntegrityError:  # the key was taken by a racing submission of another attempt
-        raise ValidationError("Khóa nộp bài đã được dùng; vui lòng tải lại trang bài thi.") from None
-    attempt.refresh_from_db()
-    return Submitted(attempt, not won)
+            won = mine.update(**fields, counted=~Exists(others))
+    except IntegrityError:
+        holder = Attempt.objects.filter(submission_key=key).values_list("pk", flat=True).first()
+        if holder is not None and holder != attempt.pk:
+            raise ValidationError("Khóa nộp bài đã được dùng cho một bài thi khác; vui lòng tải lại trang bài thi.") from None
+        with transaction.atomic():
+            won = mine.update(**fields, counted=False)
+    if not won:  # recorded meanwhile by the same submission's retry: its result stands
+        attempt.refresh_from_db()
+        return Submitted(attempt, True)
+    for name, value in fields.items():
+        setattr(attempt, name, value)
+    attempt.refresh_from_db(fields=["counted"])
+    if not attempt.counted and round_.counted_rule == CountedRule.BEST:
+        _promote_if_better(attempt)
+    return Submitted(attempt, False)
 
 
-def _count(attempt: Attempt, round_: Round, score: int, duration_ms: int) -> None:
-    """Mark the counted attempt of this person and round. Locks only this person's counted row."""
-    current = (Attempt.objects.select_for_update().filter(round=round_, participant_id=attempt.participant_id, counted=True)
-               .exclude(pk=attempt.pk).first())
-    if current is None:
-        try:
-            with transaction.atomic():
-                Attempt.objects.filter(pk=attempt.pk).update(counted=True)
-            return
-        except IntegrityError:  # another attempt of the same person was counted meanwhile
-            current = Attempt.objects.select_for_update().get(round=round_, participant_id=attempt.participant_id, counted=True)
-    if round_.counted_rule == CountedRule.BEST and (score, -duration_ms) > (current.score, -current.duration_ms):
+@transaction.atomic
+def _promote_if_better(attempt: Attempt) -> None:
+    """Rule "best": count this attempt instead of the person's counted one when it scored more (or
+    the same, faster). Locks only this person's counted row."""
+    current = (Attempt.objects.select_for_update().filter(round_id=attempt.round_id, participant_id=attempt.participant_id,
+                                                          counted=True).exclude(pk=attempt.pk).first())
+    if current is not None and (attempt.score, -attempt.duration_ms) <= (current.score, -current.duration_ms):
+        return
+    if current is not None:
         Attempt.objects.filter(pk=current.pk).update(counted=False)
-        Attempt.objects.filter(pk=attempt.pk).update(counted=True)
+    try:
+        with transaction.atomic():
+            Attempt.objects.filter(pk=attempt.pk).update(counted=True)
+    except IntegrityError:  # a better attempt of the same person was counted at the same instant
+        return
+    attempt.counted = True
 
 
 def _validate(attempt: Attempt, answers: dict) -> dict[int, set[int]]:
@@ -248,10 +263,6 @@ def _validate(attempt: Attempt, answers: dict) -> dict[int, set[int]]:
             raise ValidationError("Bài nộp có phương án trả lời không thuộc câu hỏi của bài thi; bài chưa được ghi nhận.")
         if cids:
             chosen[qid] = cids
-    single = set(Question.objects.filter(pk__in=list(chosen), kind=QuestionKind.SINGLE).values_list("pk", flat=True)) if any(
-        len(cs) > 1 for cs in chosen.values()) else set()
-    if any(len(chosen[q]) > 1 for q in single):
-        raise ValidationError("Câu hỏi chọn một đáp án chỉ được chọn một phương án.")
     return chosen
 
 

@@ -155,7 +155,7 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
     answers = services.answers_from_post(request.POST)
     prediction = request.POST.get("prediction", "")
     try:
-        outcome = services.submit(attempt, answers, prediction=prediction, key=request.POST.get("key", ""))
+        outcome = services.submit(attempt, answers, prediction=prediction, key=request.POST.get("key", ""), fresh=True)
     except ValidationError as exc:
         attempt.refresh_from_db()
         status = 409 if "kết thúc" in exc.messages[0] or "hết thời gian" in exc.messages[0] else 400

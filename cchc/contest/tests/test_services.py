@@ -339,3 +339,25 @@ def test_bad_bank_files_are_refused_clearly(data, name, message):
 def test_template_is_importable():
     contest, _ = make_contest(questions=0)
     assert services.import_bank(contest, services.template_xlsx(), "mau.xlsx")["added"] == 1
+
+
+def test_two_choices_on_a_single_choice_question_are_refused():
+    contest, round_ = make_contest()
+    attempt = services.start_attempt(_person(contest), round_)
+    single = next(q for q, _ in attempt.questions if Question.objects.get(pk=q).kind == "single")
+    cids = dict(attempt.questions)[single]
+    with pytest.raises(ValidationError, match="chỉ được chọn một phương án"):
+        services.submit(attempt, {str(single): [str(c) for c in cids[:2]]}, prediction=3, key="two")
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+
+
+def test_a_submission_costs_few_queries(client):
+    contest, round_ = make_contest()
+    attempt = services.start_attempt(_person(contest), round_)
+    data = {f"q{q}": cs for q, cs in right_answers(attempt).items()}
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(f"/cuoc-thi/bai-thi/{attempt.token}/", {**data, "prediction": "5", "key": "few"})
+    assert r.status_code == 302
+    real = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(real) == 4, real  # read the attempt, the right choices, one UPDATE, read back "counted"
