@@ -293,3 +293,30 @@ def test_statistics_page_and_xlsx(categories):
     # a commune's officer counts only its own subtree
     own = signed_in("canbo.phuly").get("/phan-anh/xu-ly/thong-ke/").content.decode()
     assert '<strong class="fb-total">1</strong>' in own and "Xã Bình Giang" not in own
+
+
+def test_overdue_and_due_soon_are_flagged(categories):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    late = services.submit(values(title="Đã quá hạn"))
+    soon = services.submit(values(title="Sắp đến hạn"))
+    Feedback.objects.filter(pk=late.pk).update(deadline=today - datetime.timedelta(days=1))
+    Feedback.objects.filter(pk=soon.pk).update(deadline=today + datetime.timedelta(days=1))
+    c = signed_in("canbo.binhgiang")
+    page = c.get("/phan-anh/xu-ly/").content.decode()
+    assert page.count('<strong class="overdue">Quá hạn</strong>') == 1 and "Sắp đến hạn</span>" in page
+    overdue = c.get("/phan-anh/xu-ly/", {"loc": "qua-han"}).content.decode()
+    assert "1 phản ánh." in overdue and "Đã quá hạn" in overdue and "Sắp đến hạn</td>" not in overdue
+    assert "Quá hạn trả lời" in Client().get(f"/phan-anh/{late.code}/").content.decode()
+    assert '<strong class="overdue">Quá hạn</strong>' in c.get(f"/phan-anh/xu-ly/{late.pk}/").content.decode()
+
+
+def test_statistics_page_queries_stay_flat(categories):
+    _many(2)
+    c = signed_in("dieuphoi")
+    few = count_queries(c, "/phan-anh/xu-ly/thong-ke/")
+    _many(10, place=PHU_LY)
+    assert count_queries(c, "/phan-anh/xu-ly/thong-ke/") == few
