@@ -126,8 +126,9 @@ def start(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return redirect("contest:take", token=attempt.token)
 
 
-def _attempt(token: str) -> Attempt:
-    attempt = Attempt.objects.select_related("round__contest", "participant__unit").filter(token=token).first()
+def _attempt(token: str, *, light: bool = False) -> Attempt:
+    related = ("round",) if light else ("round__contest", "participant__unit")
+    attempt = Attempt.objects.select_related(*related).filter(token=token).first()
     if attempt is None:
         raise Http404("Không tìm thấy bài thi.")
     return attempt
@@ -147,7 +148,7 @@ def _take_page(request, attempt, *, errors=(), answers=None, prediction="", stat
 
 def take(request: HttpRequest, token: str) -> HttpResponse:
     """The attempt: the drawn questions with their shuffled choices, a plain form (no JavaScript)."""
-    attempt = _attempt(token)
+    attempt = _attempt(token, light=request.method == "POST")
     if request.method != "POST":
         if attempt.submitted_at is not None:
             return redirect("contest:result", token=token)
@@ -157,7 +158,7 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
     try:
         outcome = services.submit(attempt, answers, prediction=prediction, key=request.POST.get("key", ""), fresh=True)
     except ValidationError as exc:
-        attempt.refresh_from_db()
+        attempt = _attempt(token)
         status = 409 if "kết thúc" in exc.messages[0] or "hết thời gian" in exc.messages[0] else 400
         return _take_page(request, attempt, errors=exc.messages, answers=answers, prediction=prediction, status=status)
     if outcome.repeated:
