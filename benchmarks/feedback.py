@@ -124,8 +124,8 @@ def build() -> list[str]:
                       public_text=services.mask_personal("Đã liên hệ công dân theo số 0912 345 678 và giải quyết xong."))
                for f in items if f.answered_at]
     Answer.objects.bulk_create(answers, batch_size=5000)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:  # what autovacuum does on a live server: statistics, visibility map
+        cursor.execute("VACUUM ANALYZE")
     print(f"data: {len(items):,} feedback items over {len(places)} communes and wards, {len(answers):,} answered")
     return [f.code for f in items]
 

@@ -107,7 +107,7 @@ class Feedback(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="feedback_unit_status"),
             models.Index(fields=["received_on"], name="feedback_received"),
-            models.Index(fields=["-answered_at"], name="feedback_public", condition=Q(hidden=False, answered_at__isnull=False)),
+            models.Index(fields=["-answered_at", "-id"], name="feedback_public_order", condition=Q(hidden=False, answered_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(hidden=False) | ~Q(hidden_reason=""), name="feedback_hidden_has_reason"),
