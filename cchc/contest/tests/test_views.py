@@ -265,3 +265,10 @@ def test_list_pages_cost_flat_queries_as_data_grows(contest):
     make_contest(slug="thu-nghiem-3")
     after = [count_queries(staff, u) for u in urls]
     assert before == after
+
+
+def test_the_portal_navigation_links_to_the_contests(contest):
+    contest, _ = contest
+    html = Client().get("/cuoc-thi/").content.decode()
+    assert '<a href="/cuoc-thi/" aria-current="page">Cuộc thi</a>' in html
+    assert f'href="/cuoc-thi/{contest.slug}/"' in html
