@@ -13,6 +13,9 @@ class FeedbackConfig(AppConfig):
         from . import models, record_queries  # noqa: F401 - registers the feedback's named record queries
 
         auditlog.register(models.Category)
-        auditlog.register(models.Feedback, exclude_fields=["updated_at", "reminded_on"])
+        # Who routed, answered, hid what and when; never the sender's name, phone, e-mail or text.
+        auditlog.register(models.Feedback, include_fields=[
+            "status", "category", "unit", "deadline", "answered_on", "citizen_resolved", "hidden", "hidden_reason", "hidden_by",
+        ])
         auditlog.register(models.FeedbackRoute)
-        auditlog.register(models.Answer)
+        auditlog.register(models.Answer, include_fields=["feedback", "unit", "by"])

@@ -29,6 +29,7 @@ from .models import HANDLED_STATUSES, OPEN_STATUSES, Answer, Attachment, Categor
 
 PUBLIC_PAGE = 20
 STAFF_PAGE = 50
+BAR_X, BAR_MAX = 230, 320  # the chart: label column, longest bar (px of a 600-wide drawing)
 
 
 # --- public ---------------------------------------------------------------------------------------
@@ -281,7 +282,9 @@ def stats(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(services.statistics_xlsx(result), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="phan-anh-kien-nghi-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
         return response
-    bars = [(r, round(100 * r.received / result.peak), round(100 * r.handled / result.peak)) for r in result.by_unit[:30]]
+    rows = result.by_unit[:30]  # the 30 units with most items; the tables below list them all
+    bars = [{"row": r, "y": 26 * i, "received": round(BAR_MAX * r.received / result.peak),
+             "handled": round(BAR_MAX * r.handled / result.peak)} for i, r in enumerate(rows)]
     return render(request, "feedback/stats.html", {
-        "s": result, "bars": bars, "errors": errors, "tu": f"{start:%d/%m/%Y}", "den": f"{end:%d/%m/%Y}",
+        "s": result, "bars": bars, "chart_h": 26 * len(bars) + 4, "bar_x": BAR_X, "errors": errors, "tu": f"{start:%d/%m/%Y}", "den": f"{end:%d/%m/%Y}",
     }, status=400 if errors else 200)

@@ -299,3 +299,14 @@ def test_record_query_counts_received_and_handled_on_the_subtree(categories):
     assert records.count("feedback", start, yesterday, {**p, "measure": "received"}, unit=bg) == 0
     assert b.pk in records.ids_by_unit("feedback", start, today, {**p, "measure": "received"}, [bg.pk])[bg.pk]
     assert "về quy định, thủ tục hành chính" in records.get("feedback").describe(records.get("feedback").clean(p))
+
+
+def test_the_audit_log_keeps_no_personal_data(categories):
+    from auditlog.models import LogEntry
+
+    item = services.submit(values(name="Trần Văn Bình", phone="0912345678", email="binh@example.com",
+                                  text="Gọi 0912345678 giúp tôi về hồ sơ chứng thực bản sao."))
+    services.answer(item, "Đã gọi 0912345678.")
+    logged = " ".join(str(e.changes) for e in LogEntry.objects.all())
+    assert "0912345678" not in logged and "Trần Văn Bình" not in logged and "binh@example.com" not in logged
+    assert LogEntry.objects.get_for_object(item).exists()
