@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cchc.contest import services
-from cchc.contest.models import Attempt, Participant, Question, Round
+from cchc.contest.models import Attempt, Contest, Participant, Question, Round
 from cchc.test import BINH_GIANG, PHU_LY, count_queries, unit, user
 
 from .factories import make_contest, right_answers
@@ -272,3 +272,28 @@ def test_the_portal_navigation_links_to_the_contests(contest):
     html = Client().get("/cuoc-thi/").content.decode()
     assert '<a href="/cuoc-thi/" aria-current="page">Cuộc thi</a>' in html
     assert f'href="/cuoc-thi/{contest.slug}/"' in html
+
+
+def test_an_editor_of_the_organising_unit_manages_its_contest_only(contest):
+    from cchc.orgs import services as org_services
+    from cchc.test import SO_NOI_VU
+
+    contest, round_ = contest
+    editor = org_services.person_create(username="bientap.snv", full_name="Lê Văn Biên", email="", password=None,
+                                        unit=unit(SO_NOI_VU), role="editor")
+    c = Client()
+    c.force_login(editor)
+    assert c.get(f"/cuoc-thi/quan-ly/{contest.pk}/").status_code == 200
+    assert c.get(f"/cuoc-thi/quan-ly/{contest.pk}/dot/{round_.pk}/").status_code == 200
+    page = c.get("/cuoc-thi/quan-ly/").content.decode()
+    assert contest.title in page
+    # A new contest can only be organised by the editor's own unit.
+    options = re.findall(r'<option value="(\d+)"', page)
+    assert options == [str(unit(SO_NOI_VU).pk)]
+    r = c.post("/cuoc-thi/quan-ly/", {"title": "Cuộc thi của xã", "slug": "cua-xa", "unit": unit(BINH_GIANG).pk})
+    assert r.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in r.content.decode()
+    assert not Contest.objects.filter(slug="cua-xa").exists()
+    r = c.post("/cuoc-thi/quan-ly/", {"title": "Cuộc thi mới của Sở", "slug": "quan-ly", "unit": unit(SO_NOI_VU).pk})
+    assert "Đường dẫn này đã được hệ thống dùng" in r.content.decode()
+    r = c.post("/cuoc-thi/quan-ly/", {"title": "Cuộc thi mới của Sở", "slug": "cuoc-thi-moi", "unit": unit(SO_NOI_VU).pk})
+    assert r.status_code == 302
