@@ -9,6 +9,7 @@ in its own landscape section.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import unicodedata
@@ -322,9 +323,8 @@ def _add_block(document: DocxDocument, block: Heading | Para | Bullet) -> None:
 
 def _body_para(document: DocxDocument, text: str, *, bold: bool = False, italic: bool = False,
                keep_with_next: bool = False) -> None:
-    paragraph = _para(document, text, size=14, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-                      after=6, line_spacing=BODY_LINE_SPACING, keep_with_next=keep_with_next)
-    paragraph.paragraph_format.first_line_indent = Cm(BODY_INDENT_CM)
+    _para(document, text, size=14, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+          after=6, line_spacing=BODY_LINE_SPACING, keep_with_next=keep_with_next, first_line_indent_cm=BODY_INDENT_CM)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -389,7 +389,8 @@ def _add_appendix(document: DocxDocument, appendix: AppendixTable) -> None:
 
     for row, data in zip(table.rows[1:], appendix.rows, strict=True):
         _cant_split(row)  # a task's row is read whole: move it to the next page rather than cut it
-        cells = row.cells
+        # A fresh row has one cell per column (no merge yet): skip `row.cells`' merge arithmetic.
+        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
         if isinstance(data, GroupRow):
             if len(cells) == 1:
                 _cell_para(cells[0], squeeze(f"{data.label} {data.text}"), bold=True)
@@ -521,7 +522,18 @@ def _para(
     after: float = 0,
     line_spacing: float = 1.0,
     keep_with_next: bool = False,
+    first_line_indent_cm: float | None = None,
 ) -> Paragraph:
+    # Setting each property through python-docx searches the element's children every time, and
+    # appending to the body searches for its final sectPr: both grow with the document. So the
+    # first paragraph of each look is built the slow way and kept as a prototype; the next ones
+    # are copies of it with their text, put in place directly — linear in the paragraphs.
+    key = (size, bold, italic, align, before, after, line_spacing, keep_with_next, first_line_indent_cm)
+    proto = _PROTOTYPES.get(key)
+    if proto is not None and text:
+        p = copy.deepcopy(proto)
+        _fill_run(p[-1], text)
+        return _place(container, p)
     paragraph = _new_paragraph(container)
     fmt = paragraph.paragraph_format
     paragraph.alignment = align
@@ -530,9 +542,51 @@ def _para(
     fmt.line_spacing = line_spacing
     if keep_with_next:
         fmt.keep_with_next = True
+    if first_line_indent_cm is not None:
+        fmt.first_line_indent = Cm(first_line_indent_cm)
     if text:
         _run(paragraph, text, size=size, bold=bold, italic=italic)
+        proto = copy.deepcopy(paragraph._p)
+        run = proto[-1]
+        for child in list(run):
+            if child.tag != qn("w:rPr"):
+                run.remove(child)
+        _PROTOTYPES[key] = proto
     return paragraph
+
+
+# (look) → a w:p with its w:pPr and one w:r holding only its w:rPr; copied, never changed.
+_PROTOTYPES: dict[tuple, BaseOxmlElement] = {}
+
+
+def _fill_run(run: BaseOxmlElement, text: str) -> None:
+    """The text of a run as `_run` writes it: NFC, "\n" as line breaks, spaces kept."""
+    for i, line in enumerate(unicodedata.normalize("NFC", text).split("\n")):
+        if i:
+            run.append(OxmlElement("w:br"))
+        if line:
+            t = OxmlElement("w:t")
+            t.text = line
+            if line != line.strip():
+                t.set(qn("xml:space"), "preserve")
+            run.append(t)
+
+
+def _place(container: DocxDocument | _Cell, p: BaseOxmlElement) -> Paragraph:
+    if isinstance(container, _Cell):
+        tc = container._tc
+        last = tc[-1] if len(tc) else None
+        if last is not None and last.tag == qn("w:p") and last.pPr is None and not len(last.r_lst) and len(tc.p_lst) == 1:
+            last.addnext(p)  # the new cell's one empty paragraph gives way, as in _new_paragraph
+            tc.remove(last)
+        else:
+            tc.append(p)
+        return Paragraph(p, container)
+    end = container.__dict__.get("_cchc_body_end")
+    if end is None:  # the sentinel sectPr stays the same element when sections are added
+        end = container.__dict__["_cchc_body_end"] = container.element.body.get_or_add_sectPr()
+    end.addprevious(p)
+    return Paragraph(p, container._body)
 
 
 def _new_paragraph(container: DocxDocument | _Cell) -> Paragraph:
