@@ -56,7 +56,14 @@ def _latest_answers():
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
-    """Answered items, newest first, personal data masked: a fixed number of queries per page."""
+    """Answered items, newest first, personal data masked: a fixed number of queries per page; the
+    "tra cứu" box sends a tracking code to its page."""
+    wanted = "".join(ch for ch in request.GET.get("ma", "").upper() if ch.isalnum())
+    lookup_error = ""
+    if request.GET.get("ma") is not None:
+        if Feedback.objects.filter(code=wanted, hidden=False).exists():
+            return redirect("feedback:track", code=wanted)
+        lookup_error = f"Không tìm thấy phản ánh có mã “{wanted[:16]}”. Xin kiểm tra lại mã tra cứu (10 ký tự)."
     qs = services.public_items().select_related("category", "place", "unit").only(
         "code", "public_title", "public_text", "status", "received_on", "answered_on", "deadline", "citizen_resolved",
         "category__name", "place__name", "place__short_name", "unit__name", "unit__short_name",
@@ -67,7 +74,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PUBLIC_PAGE).get_page(request.GET.get("trang"))
     return portal_render(request, "feedback/public_list.html", {
         "page": page, "categories": Category.objects.filter(active=True), "category": category,
-        "extra": f"linh_vuc={category}" if category else "",
+        "extra": f"linh_vuc={category}" if category else "", "lookup_error": lookup_error, "wanted": wanted,
     }, og={"title": "Phản ánh, kiến nghị đã được trả lời"})
 
 

@@ -320,3 +320,12 @@ def test_statistics_page_queries_stay_flat(categories):
     few = count_queries(c, "/phan-anh/xu-ly/thong-ke/")
     _many(10, place=PHU_LY)
     assert count_queries(c, "/phan-anh/xu-ly/thong-ke/") == few
+
+
+def test_lookup_by_code_from_the_list(item):
+    response = Client().get("/phan-anh/", {"ma": f" {item.code.lower()} "})
+    assert response.status_code == 302 and response["Location"] == f"/phan-anh/{item.code}/"
+    missing = Client().get("/phan-anh/", {"ma": "ZZZZZZZZZZ"}).content.decode()
+    assert "Không tìm thấy phản ánh có mã “ZZZZZZZZZZ”" in missing
+    services.hide(item, "Trùng lặp")
+    assert Client().get("/phan-anh/", {"ma": item.code}).status_code == 200  # hidden: not found
