@@ -15,10 +15,11 @@ def public_units():
 
 
 class RegisterForm(forms.Form):
-    name = forms.CharField(label="Họ và tên", max_length=150)
+    name = forms.CharField(label="Họ và tên", max_length=150, widget=forms.TextInput({"autocomplete": "name"}))
     phone = forms.CharField(label="Số điện thoại", max_length=30, widget=forms.TextInput({"inputmode": "tel", "autocomplete": "tel"}))
     unit = forms.ModelChoiceField(label="Cơ quan, đơn vị công tác", queryset=Unit.objects.none(), required=False,
-                                  empty_label="— Người dân: ghi địa chỉ bên dưới —")
+                                  empty_label="— Người dân: ghi địa chỉ bên dưới —",
+                                  widget=forms.Select({"style": "max-width:100%"}))
     address = forms.CharField(label="Địa chỉ nơi ở (nếu không chọn cơ quan, đơn vị)", max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
