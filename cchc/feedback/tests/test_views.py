@@ -329,3 +329,19 @@ def test_lookup_by_code_from_the_list(item):
     assert "Không tìm thấy phản ánh có mã “ZZZZZZZZZZ”" in missing
     services.hide(item, "Trùng lặp")
     assert Client().get("/phan-anh/", {"ma": item.code}).status_code == 200  # hidden: not found
+
+
+def test_close_after_an_answer_and_unhide(item):
+    c = signed_in("canbo.binhgiang")
+    early = c.post(f"/phan-anh/xu-ly/{item.pk}/", {"hanh_dong": "dong"})
+    assert early.status_code == 400 and "Chỉ đóng được phản ánh đã trả lời." in early.content.decode()
+    services.answer(item, "Đã trả kết quả.")
+    assert c.post(f"/phan-anh/xu-ly/{item.pk}/", {"hanh_dong": "dong"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.CLOSED
+    services.hide(item, "Nhầm lẫn")
+    editor = signed_in("dieuphoi")
+    assert editor.post(f"/phan-anh/xu-ly/{item.pk}/", {"hanh_dong": "bo_an"}).status_code == 302
+    item.refresh_from_db()
+    assert not item.hidden and item.hidden_reason == ""
+    assert Client().get(f"/phan-anh/{item.code}/").status_code == 200
