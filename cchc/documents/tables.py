@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -127,29 +128,42 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title
 
 
 def write_xlsx_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
-    """A workbook with one sheet per (title, header, rows): bold header, frozen, sensible widths."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """A workbook with one sheet per (title, header, rows): bold header, frozen, sensible widths.
+
+    Written in openpyxl's write-only mode (rows streamed to the file, not kept as cell objects):
+    the widths are worked out from the rows first, since they must precede the rows."""
+    workbook = Workbook(write_only=True)
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    head_alignment = Alignment(wrap_text=True, vertical="center")
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        rows = [list(row) for row in rows]
         widths = [len(h) for h in header]
         for row in rows:
-            row = list(row)
-            stored = [xlsx_number(value) for value in row]
-            sheet.append([value for value, _ in stored])
-            for cell, (_, number_format) in zip(sheet[sheet.max_row], stored, strict=False):
-                if number_format:
-                    cell.number_format = number_format
             for i, value in enumerate(row):
-                widths[i] = max(widths[i], min(60, len(str(value if value is not None else ""))))
+                width = min(60, len(str(value if value is not None else "")))
+                if i < len(widths):
+                    widths[i] = max(widths[i], width)
+                else:
+                    widths.append(width)
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width + 2
         sheet.freeze_panes = "A2"
+        heads = []
+        for text in header:
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font, cell.fill, cell.alignment = head_font, head_fill, head_alignment
+            heads.append(cell)
+        sheet.append(heads)
+        for row in rows:
+            out = []
+            for value in row:
+                stored, number_format = xlsx_number(value)
+                if number_format:
+                    stored = WriteOnlyCell(sheet, value=stored)
+                    stored.number_format = number_format
+                out.append(stored)
+            sheet.append(out)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
