@@ -13,13 +13,15 @@
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Subquery
 from django.db.models.functions import Abs
 from django.utils import timezone
 
@@ -208,26 +210,42 @@ def submit(attempt: Attempt, answers: dict, *, prediction, key: str, now=None, f
     # attempt in the round yet, counts it: of two racing submissions of the attempt one wins (the
     # other finds it submitted); of two attempts of one person counted at once, the unique index
     # lets one through and the other is recorded uncounted.
-    mine = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True)
-    others = Attempt.objects.filter(round_id=attempt.round_id, participant_id=attempt.participant_id, counted=True).exclude(pk=attempt.pk)
     try:
-        with transaction.atomic():
-            won = mine.update(**fields, counted=~Exists(others))
+        won, counted = _record(attempt, fields, count=True)
     except IntegrityError:
         holder = Attempt.objects.filter(submission_key=key).values_list("pk", flat=True).first()
         if holder is not None and holder != attempt.pk:
             raise ValidationError("Khóa nộp bài đã được dùng cho một bài thi khác; vui lòng tải lại trang bài thi.") from None
-        with transaction.atomic():
-            won = mine.update(**fields, counted=False)
+        won, counted = _record(attempt, fields, count=False)
     if not won:  # recorded meanwhile by the same submission's retry: its result stands
         attempt.refresh_from_db()
         return Submitted(attempt, True)
     for name, value in fields.items():
         setattr(attempt, name, value)
-    attempt.refresh_from_db(fields=["counted"])
+    attempt.counted = counted
     if not attempt.counted and round_.counted_rule == CountedRule.BEST:
         _promote_if_better(attempt)
     return Submitted(attempt, False)
+
+
+def _record(attempt: Attempt, fields: dict, *, count: bool) -> tuple[bool, bool]:
+    """The one UPDATE … RETURNING of a submission (raw SQL: the hot path of a round, and Django's
+    update() returns no columns). Returns (recorded, counted); raises IntegrityError when the key
+    is taken or, with `count`, when another attempt of the person was counted at the same instant."""
+    table = connection.ops.quote_name(Attempt._meta.db_table)
+    counted = (f"NOT EXISTS (SELECT 1 FROM {table} o WHERE o.round_id = %s AND o.participant_id = %s "
+               f"AND o.counted AND o.id <> %s)") if count else "%s"
+    sql = (f"UPDATE {table} SET submitted_at = %s, submission_key = %s, answers = %s, score = %s, prediction = %s, "
+           f"duration_ms = %s, counted = {counted} WHERE id = %s AND submitted_at IS NULL RETURNING counted")
+    params = [connection.ops.adapt_datetimefield_value(fields["submitted_at"]), fields["submission_key"],
+              json.dumps(fields["answers"]), fields["score"], fields["prediction"], fields["duration_ms"],
+              *([attempt.round_id, attempt.participant_id, attempt.pk] if count else [False]), attempt.pk]
+    # A single statement is atomic on its own; inside a caller's transaction it gets a savepoint so
+    # that a refused one leaves the transaction usable.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return (row is not None, bool(row and row[0]))
 
 
 @transaction.atomic

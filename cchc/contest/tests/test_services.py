@@ -360,4 +360,7 @@ def test_a_submission_costs_few_queries(client):
         r = client.post(f"/cuoc-thi/bai-thi/{attempt.token}/", {**data, "prediction": "5", "key": "few"})
     assert r.status_code == 302
     real = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(real) == 4, real  # read the attempt, the right choices, one UPDATE, read back "counted"
+    assert len(real) == 3, real  # read the attempt, the right choices, one UPDATE … RETURNING
+    assert real[-1].startswith('UPDATE "contest_attempt"') and "RETURNING" in real[-1]
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.counted, attempt.submission_key) == (5, True, "few")
