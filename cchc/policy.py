@@ -718,3 +718,101 @@ def access_finding(user, finding_id: int):
     if not (can_view_unit(user, found.unit) or can_view_inspection(user, found.visit.target.inspection)):
         raise Http404("Không tìm thấy vấn đề.")
     return found
+
+
+# --- online CCHC contest ---------------------------------------------------------------------------
+# Citizens register and sit rounds without an account and see only published results. Behind it:
+# coordinators manage every contest; an editor (biên tập viên) manages the contests organised by
+# their unit's subtree (the province's editors, the Sở Nội vụ's own). Everyone else gets 404.
+
+
+def can_create_contest(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return is_coordinator(user) or any(m.role == Role.EDITOR for m in _memberships(user))
+
+
+def contest_units(user) -> list[Unit]:
+    """The units a new contest may be organised by: every unit for a coordinator, else where the user is an editor."""
+    if is_coordinator(user):
+        return list(Unit.objects.exclude(kind="office").order_by("path"))
+    units = {m.unit.pk: m.unit for m in _memberships(user) if m.role == Role.EDITOR}
+    return sorted(units.values(), key=lambda u: u.path)
+
+
+def can_manage_contest(user, contest) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    return any(m.role == Role.EDITOR and contest.unit.path.startswith(m.unit.path) for m in _memberships(user))
+
+
+def visible_contests(user):
+    from cchc.contest.models import Contest
+
+    if not can_create_contest(user):
+        return Contest.objects.none()
+    if is_coordinator(user):
+        return Contest.objects.all()
+    editors = [m.unit for m in _memberships(user) if m.role == Role.EDITOR]
+    return Contest.objects.filter(_subtree_q(editors, "unit"))
+
+
+def access_contest(user, contest_id: int):
+    """A contest in the staff pages: 404 for anyone who may not manage it."""
+    from cchc.contest.models import Contest
+
+    found = Contest.objects.select_related("unit").filter(pk=contest_id).first()
+    if found is None or not can_manage_contest(user, found):
+        raise Http404("Không tìm thấy cuộc thi.")
+    return found
+
+
+# --- citizens' feedback (phản ánh, kiến nghị) -----------------------------------------------------
+# Anyone sends feedback and follows it by its code; the public sees answered items, masked, unless
+# hidden. A unit sees the items routed to its subtree (another unit's item is a 404); its leaders
+# and officers (or those of a unit above it) answer and re-route them. Editors and coordinators
+# see every item and may hide an abusive one, with a reason kept in the audit.
+
+
+def can_moderate_feedback(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    return any(m.role == Role.EDITOR for m in _memberships(user))
+
+
+def visible_feedback(user):
+    from cchc.feedback.models import Feedback
+
+    if not user.is_authenticated:
+        return Feedback.objects.none()
+    if can_moderate_feedback(user):
+        return Feedback.objects.all()
+    return Feedback.objects.filter(_subtree_q(home_units(user), "unit"))
+
+
+def can_handle_feedback(user, item) -> bool:
+    """Answer, re-route, close: a coordinator, or a leader or officer of the unit or one above it."""
+    if is_coordinator(user):
+        return True
+    return any(
+        m.role in (Role.LEADER, Role.OFFICER) and item.unit.path.startswith(m.unit.path) for m in _memberships(user)
+    )
+
+
+def access_feedback(user, feedback_id: int, *, handle: bool = False, moderate: bool = False):
+    from cchc.feedback.models import Feedback
+
+    found = Feedback.objects.select_related("unit", "place", "category", "hidden_by").filter(pk=feedback_id).first()
+    if found is None or not user.is_authenticated:
+        raise Http404("Không tìm thấy phản ánh.")
+    if not (can_moderate_feedback(user) or can_view_unit(user, found.unit)):
+        raise Http404("Không tìm thấy phản ánh.")
+    if handle and not can_handle_feedback(user, found):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị đang xử lý mới trả lời, chuyển được phản ánh này.")
+    if moderate and not can_moderate_feedback(user):
+        raise PermissionDenied("Chỉ biên tập viên hoặc cán bộ điều phối được ẩn phản ánh.")
+    return found

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "cchc.reports",
     "cchc.surveys",
     "cchc.inspections",
+    "cchc.contest",
+    "cchc.feedback",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+else:
+    # Keep each app process's connection open between requests (opening one per request was the
+    # answer endpoint's largest cost, benchmarks/surveys.py), checked before reuse after a restart.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -178,6 +185,7 @@ CCHC_PROVINCE_CODE = env.str("CCHC_PROVINCE_CODE", default="37")
 # Public survey answers: at most this many sheets per address and hour (Django's cache, like the
 # portal's counters); one sheet per device and day is enforced by a signed cookie and the database.
 SURVEY_RATE_LIMIT_PER_HOUR = env.int("SURVEY_RATE_LIMIT_PER_HOUR", default=30)
+FEEDBACK_RATE_LIMIT_PER_HOUR = env.int("FEEDBACK_RATE_LIMIT_PER_HOUR", default=10)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,8 @@ urlpatterns = [
     path("khao-sat/", include("cchc.surveys.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),
     path("cai-cach-hanh-chinh/", include("cchc.portal.urls")),
+    path("cuoc-thi/", include("cchc.contest.urls")),
+    path("phan-anh/", include("cchc.feedback.urls")),
     path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),
     path("thong-bao/", core_views.notifications, name="notifications"),
     path("nguon/<slug:name>/", core_views.records, name="records"),

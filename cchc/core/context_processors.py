@@ -14,6 +14,8 @@ AREAS = [
     ("reports", "Báo cáo", "reports:index"),
     ("scoring", "Chỉ số CCHC", "scoring:index"),
     ("surveys", "Khảo sát", "surveys:index"),
+    ("feedback", "Phản ánh", "feedback:staff_list"),
+    ("contest", "Cuộc thi", "contest:manage"),
     ("portal", "Cổng thông tin", "portal:index"),
 ]
 
@@ -26,7 +28,8 @@ def navigation(request):
     current = {
         "orgs": "units", "core": "home", "plans": "plans", "tasks": "tasks",
         "comms": "comms", "scoring": "scoring", "portal": "portal", "reports": "reports",
-        "surveys": "surveys", "inspections": "inspections",
+        "surveys": "surveys", "inspections": "inspections", "feedback": "feedback",
+        "contest": "contest",
     }.get(namespace, "home" if match and match.url_name == "home" else "")
     items = [
         {"key": key, "label": label, "url": reverse(name), "current": key == current}

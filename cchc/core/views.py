@@ -83,6 +83,7 @@ _RECORD_RELATIONS = {
     "inspection_target": (("unit", "inspection__unit", "visit"), ()),
     "finding": (("unit", "visit__target__inspection__unit", "assignment"), ("assignment__evidence",)),
     "survey_response": (("survey__unit", "survey__questionnaire", "entered_by"), ()),
+    "feedback": (("category", "place", "unit"), ()),
 }
 
 

@@ -21,7 +21,7 @@ PLANS_DIR = Path(__file__).resolve().parents[3] / "plans" / "demo"
 # (seed file, issuing unit): the province's CCHC and communication plans, Sở Nội vụ's and
 # xã Bình Giang's derived plans. Seed 003 is a Hải Phòng commune's and stays out of the demo.
 # Reports last: their pre-filled outline reads the activities and tasks loaded before them.
-DEMO_APPS = ["cchc.comms", "cchc.portal", "cchc.scoring", "cchc.reports", "cchc.surveys", "cchc.inspections"]
+DEMO_APPS = ["cchc.comms", "cchc.portal", "cchc.scoring", "cchc.reports", "cchc.surveys", "cchc.inspections", "cchc.feedback", "cchc.contest"]
 DEMO_PLANS = [("004_*.txt", "37"), ("001_*.txt", "37"), ("000_*.txt", "37.SNV"), ("002_*.txt", "13531")]
 
 # (username, full name, unit code, role, position)
