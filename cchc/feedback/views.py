@@ -4,13 +4,11 @@ JavaScript, in the portal's layout), the staff's list and item page, the statist
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc import policy
+from cchc.core.ratelimit import over_hourly_limit
 from cchc.documents.tables import XLSX_CONTENT_TYPE, parse_date
 from cchc.portal.views import _render as portal_render
 
@@ -36,18 +35,8 @@ BAR_X, BAR_MAX = 230, 320  # the chart: label column, longest bar (px of a 600-w
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    """At most FEEDBACK_RATE_LIMIT_PER_HOUR sendings per network address and hour (Django's cache;
-    the address is hashed, never stored)."""
-    limit = services.rate_limit()
-    if not limit:
-        return False
-    address = hashlib.sha256((request.META.get("REMOTE_ADDR") or "").encode()).hexdigest()[:24]
-    key = f"feedback:rate:{address}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, 3700)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
+    """At most FEEDBACK_RATE_LIMIT_PER_HOUR per network address and hour."""
+    return over_hourly_limit(request, "feedback", services.rate_limit())
 
 
 def _latest_answers():

@@ -3,14 +3,12 @@ their QR codes, the paper grid, results, questionnaires and pushing scores into 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc import policy
+from cchc.core.ratelimit import over_hourly_limit
 from cchc.documents.tables import XLSX_CONTENT_TYPE, parse_date
 from cchc.orgs.models import Unit
 
@@ -46,18 +45,8 @@ def _device(request: HttpRequest) -> str:
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    """At most SURVEY_RATE_LIMIT_PER_HOUR sheets per network address and hour (Django's cache;
-    the address is hashed, never stored)."""
-    limit = settings.SURVEY_RATE_LIMIT_PER_HOUR
-    if not limit:
-        return False
-    address = hashlib.sha256((request.META.get("REMOTE_ADDR") or "").encode()).hexdigest()[:24]
-    key = f"surveys:rate:{address}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, 3700)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
+    """At most SURVEY_RATE_LIMIT_PER_HOUR per network address and hour."""
+    return over_hourly_limit(request, "surveys", settings.SURVEY_RATE_LIMIT_PER_HOUR)
 
 
 def _answer_page(request, survey, *, errors=(), values=None, status=200, done=False):
