@@ -284,7 +284,7 @@ class Evidence(models.Model):
     file = models.FileField("tệp", upload_to="evidence/%Y/%m/", blank=True)
     link = models.URLField("đường dẫn", blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
