@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from cchc.records import register
 
@@ -33,6 +33,11 @@ def _inspected_units(start, end, p):
     from .models import Target
 
     qs = Target.objects.filter(unit__isnull=False, visit__date__gte=start, visit__date__lte=end)
+    # A unit visited twice by the same inspector in the window (two plans, a follow-up) is one unit
+    # inspected: keep its first target only.
+    earlier = Target.objects.filter(inspection__unit_id=OuterRef("inspection__unit_id"), unit_id=OuterRef("unit_id"),
+                                    visit__date__gte=start, visit__date__lte=end, pk__lt=OuterRef("pk"))
+    qs = qs.filter(~Exists(earlier))
     if p["kind"] == "office":
         return qs.exclude(unit__kind__in=("department", "commune", "ward"))
     kinds = _KINDS[p["kind"]]

@@ -217,3 +217,16 @@ def test_the_demo_loads_once():
     assert InspectionPlan.objects.count() == 1
     f = Finding.objects.filter(assignment__progress="done").get()
     assert f.status == "handled" and f.assignment.evidence.exists()
+
+
+def test_a_unit_visited_under_two_plans_of_one_inspector_counts_once():
+    first = province_plan()
+    visit_with_findings(first)
+    second = province_plan(number="15/KH-UBND")
+    visit_with_findings(second, day=D(YEAR, 7, 1))  # a follow-up visit under another plan
+    start, end = D(YEAR, 1, 1), D(YEAR, 12, 31)
+    province = unit("37")
+    assert records.count("inspected_units", start, end, {"kind": "commune"}, unit=province) == 1
+    assert records.count("findings", start, end, {"measure": "found"}, unit=province) == 4  # issues still all count
+    # Only the second visit falls in the second half-year: it counts there.
+    assert records.count("inspected_units", D(YEAR, 6, 20), end, {"kind": "commune"}, unit=province) == 1
