@@ -422,7 +422,10 @@ def generate(provinces: int = 34, *, seed: int = 2026, size: Size = NATIONAL, fi
             build_portal(units, author, size, rng, summary)
             say(f"tỉnh {number}: {sum(len(v) for v in units.values())} đơn vị")
         if compute:
+            from cchc.scoring.models import Round, RoundStatus
+
             results.compute_round(round_)
+            Round.objects.filter(pk=round_.pk).update(status=RoundStatus.COMPUTED, computed_at=timezone.now())
     summary.figures = figures([c for c in summary.codes if "." not in c])
     return summary
 
