@@ -180,9 +180,16 @@ def backup(output: Path | str, *, using: str = "default", storage: Storage | Non
     return Summary(output, vendor, tables, len(files), sum(f["size"] for f in files))
 
 
+def _outside_transaction(connection) -> None:
+    # SQLite's backup API waits for ever on a database whose own connection holds a write transaction.
+    if connection.in_atomic_block or connection.connection.in_transaction:
+        raise BackupError("Không sao lưu hoặc khôi phục SQLite từ bên trong một giao dịch đang mở: hãy chạy lệnh riêng.")
+
+
 def _sqlite_backup(using: str, target: Path) -> None:
     connection = connections[using]
     connection.ensure_connection()
+    _outside_transaction(connection)
     dest = sqlite3.connect(target)
     try:
         connection.connection.backup(dest)
@@ -300,6 +307,7 @@ def _sqlite_restore(using: str, source: Path) -> None:
     the target sees all of it or none)."""
     connection = connections[using]
     connection.ensure_connection()
+    _outside_transaction(connection)
     # Check the copy is a sound SQLite database before anything is written.
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / "probe.sqlite3"
