@@ -23,12 +23,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F, IntegerField
+from django.db.models.functions import Cast
+from django.db.models.functions import Round as RoundTo
 
 from cchc.orgs.models import UnitKind
 
+from . import ranking_sql
 from .models import CriteriaSet, Node, NodeScore, NodeSource, Round, Scorecard
 from .rules import format_points
 
@@ -49,10 +54,11 @@ RESULT_FIELDS = ["self_points", "appraised_points", "max_points", "part1_points"
                  "rating"]
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreRow:
+class ScoreRow(NamedTuple):
     """What the engine needs of one NodeScore, points in integer hundredths (points are stored with 2
-    decimals, so cents are exact and integer sums are much faster than Decimal ones)."""
+    decimals, so cents are exact and integer sums are much faster than Decimal ones). A tuple, made
+    straight from the database row: the flags are whatever the driver gives (bool, or 0/1 on SQLite)
+    and are only ever tested for truth."""
 
     node_id: int
     applicable: bool
@@ -61,6 +67,7 @@ class ScoreRow:
     appraised_2: int | None
     deduction_applied: bool
     deduction_waived: bool
+    scorecard_id: int | None = None
 
 
 SCORE_FIELDS = ("scorecard_id", "node_id", "applicable", "self_points", "appraised_points_1",
@@ -123,21 +130,26 @@ def _points(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-def _final_value(appraisal_only: bool, share: Decimal | None, s: ScoreRow) -> int | None:
+# Positions in a score row (ScoreRow's layout; the engine reads plain database rows by position).
+_APPLICABLE, _SELF, _A1, _A2, _APPLIED, _WAIVED = 1, 2, 3, 4, 5, 6
+
+
+def _final_value(appraisal_only: bool, share: Decimal | None, s: tuple) -> int | None:
     """The points a node ends with, in hundredths: đợt 2 over đợt 1 over the self-score (not for
     appraisal-only nodes), less a deduction that was applied and not waived ("TRỪ 50% điểm đạt được")."""
-    value = s.appraised_2 if s.appraised_2 is not None else s.appraised_1
+    value = s[_A2] if s[_A2] is not None else s[_A1]
     if value is None and not appraisal_only:
-        value = s.self_points
-    if value is not None and share and s.deduction_applied and not s.deduction_waived:
+        value = s[_SELF]
+    if value is not None and share and s[_APPLIED] and not s[_WAIVED]:
         points = _points(value)
         value = _cents(points - points * share)
     return value
 
 
-def part1_from_scores(tree: Tree, scores: dict[int, ScoreRow]) -> tuple[Decimal, Decimal, Decimal, bool]:
+def part1_from_scores(tree: Tree, scores: dict[int, tuple]) -> tuple[Decimal, Decimal, Decimal, bool]:
     """(self total, final total, the unit's own Part 1 maximum, whether any node was appraised).
 
+    `scores` holds rows laid out as ScoreRow (a ScoreRow or the plain database row).
     Not-applicable nodes and nodes left out of the round are removed, with their subtree, from the
     maximum. A node without a rule of its own is the sum of its children, capped at its maximum.
     """
@@ -145,32 +157,46 @@ def part1_from_scores(tree: Tree, scores: dict[int, ScoreRow]) -> tuple[Decimal,
     own: dict[int, int] = {}
     maximum: dict[int, int] = {}
     appraised = False
+    get = scores.get
     for pk, kids, node_max, appraisal_only, share, excluded in tree.plan:
-        s = scores.get(pk)
-        if excluded or (s is not None and not s.applicable):
+        s = get(pk)
+        if excluded or (s is not None and not s[_APPLICABLE]):
             final[pk] = own[pk] = maximum[pk] = 0
             continue
         if kids:
-            cap = min(node_max, sum([maximum[k] for k in kids]))
+            cap = sum([maximum[k] for k in kids])
+            if cap > node_max:
+                cap = node_max
             maximum[pk] = cap
-            final[pk] = min(cap, sum([final[k] for k in kids]))
-            own[pk] = min(cap, sum([own[k] for k in kids]))
-            if s is not None and share and s.deduction_applied and not s.deduction_waived:
+            got = sum([final[k] for k in kids])
+            final[pk] = got if got < cap else cap
+            mine = sum([own[k] for k in kids])
+            own[pk] = mine if mine < cap else cap
+            if s is not None and share and s[_APPLIED] and not s[_WAIVED]:
                 # A deduction on a subtotal (1187 6.2.2: "trừ 10% điểm đạt được") takes its share
                 # of what the children achieved.
                 points = _points(final[pk])
                 final[pk] = _cents(points - points * share)
-                if s.appraised_1 is not None or s.appraised_2 is not None:
+                if s[_A1] is not None or s[_A2] is not None:
                     appraised = True
             continue
         maximum[pk] = node_max
         if s is None:
             final[pk] = own[pk] = 0
             continue
-        if s.appraised_1 is not None or s.appraised_2 is not None:
+        _, _, mine, a1, a2, applied, waived, _ = s
+        if a1 is not None or a2 is not None:
             appraised = True
-        final[pk] = min(node_max, _final_value(appraisal_only, share, s) or 0)
-        own[pk] = min(node_max, (None if appraisal_only else s.self_points) or 0)
+        if share and applied and not waived:
+            value = _final_value(appraisal_only, share, s) or 0
+        else:  # _final_value without a deduction, inline: đợt 2 over đợt 1 over the self-score
+            value = a2 if a2 is not None else a1
+            if value is None:
+                value = 0 if appraisal_only or mine is None else mine
+        final[pk] = value if value < node_max else node_max
+        if appraisal_only or mine is None:
+            mine = 0
+        own[pk] = mine if mine < node_max else node_max
     return (
         _points(sum([own[a] for a in tree.areas])),
         _points(sum([final[a] for a in tree.areas])),
@@ -199,7 +225,7 @@ def rating_for(index: Decimal | None, bands: list) -> str:
     return ""
 
 
-def _apply(scorecard: Scorecard, criteria_set: CriteriaSet, tree: Tree, scores: dict[int, ScoreRow]) -> None:
+def _apply(scorecard: Scorecard, criteria_set: CriteriaSet, tree: Tree, scores: dict[int, tuple]) -> None:
     """Fill the scorecard's result fields in memory (no query)."""
     if scorecard.totals_only:
         part1 = scorecard.appraised_points if scorecard.appraised_points is not None else scorecard.self_points
@@ -228,28 +254,22 @@ def _apply(scorecard: Scorecard, criteria_set: CriteriaSet, tree: Tree, scores: 
     scorecard.rating = rating_for(scorecard.index, criteria_set.rating_bands)
 
 
-def _score_rows(queryset) -> dict[int, dict[int, ScoreRow]]:
-    """Node scores by scorecard and node, read straight from the cursor: the ORM's per-value decimal
-    converters cost more than the whole computation for a round of 3,500 units."""
-    sql, params = queryset.values_list(*SCORE_FIELDS).query.sql_with_params()
-    by_card: dict[int, dict[int, ScoreRow]] = defaultdict(dict)
+def _score_rows(queryset) -> dict[int, dict[int, tuple]]:
+    """Node scores by scorecard and node, read straight from the cursor with the points already in
+    integer hundredths (the database multiplies and casts: no Decimal is built per value, and the
+    ORM's per-value converters are skipped — they cost more than the whole computation)."""
+    cents = {f"c_{name}": Cast(RoundTo(F(name) * 100), IntegerField())
+             for name in ("self_points", "appraised_points_1", "appraised_points_2")}
+    sql, params = (queryset.annotate(**cents)
+                   .values_list("node_id", "applicable", *cents, "deduction_applied", "deduction_waived", "scorecard_id")
+                   .query.sql_with_params())
+    by_card: dict[int, dict[int, tuple]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(5000):
-            for card_id, node_id, applicable, own, a1, a2, applied, waived in chunk:
-                by_card[card_id][node_id] = ScoreRow(node_id, bool(applicable), _dec(own), _dec(a1), _dec(a2),
-                                                     bool(applied), bool(waived))
+        while chunk := cursor.fetchmany(20_000):
+            for row in chunk:  # laid out as ScoreRow, kept as the driver's tuple
+                by_card[row[7]][row[0]] = row
     return by_card
-
-
-def _dec(value) -> int | None:
-    """A stored points value (2 decimals) in hundredths, from whatever the driver returns: Decimal on
-    PostgreSQL; float, int or text on SQLite."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        return round(value * 100)
-    return _cents(value if isinstance(value, Decimal) else Decimal(value))
 
 
 def compute_scorecard(scorecard: Scorecard, *, save: bool = True) -> Scorecard:
@@ -297,7 +317,9 @@ def compute_round(round_: Round) -> list[Scorecard]:
     """
     criteria_set = CriteriaSet.objects.get(pk=round_.criteria_set_id)
     tree = Tree.for_round(round_)
-    cards = list(Scorecard.objects.filter(round=round_).select_related("unit").order_by("pk"))
+    cards = list(Scorecard.objects.filter(round=round_).select_related("unit").order_by("pk").only(
+        "id", "round_id", "unit_id", "ranked", "totals_only", *RESULT_FIELDS, "rank", "survey_points", "sipas_points",
+        "sipas_rate", "sipas_forms", "unit__kind", "unit__code", "unit__name", "unit__short_name"))
     scores = _score_rows(NodeScore.objects.filter(scorecard__round=round_))
     for card in cards:
         _apply(card, criteria_set, tree, scores.get(card.pk, {}))
@@ -319,6 +341,10 @@ def _save_results(cards: list[Scorecard]) -> None:
     quote = connection.ops.quote_name
     sql = (f"UPDATE {quote(Scorecard._meta.db_table)} SET "
            + ", ".join(f"{quote(f.column)} = %s" for f in fields) + f" WHERE {quote(Scorecard._meta.pk.column)} = %s")
+    if ranking_sql.available():
+        names = [f.attname for f in fields]
+        ranking_sql.update(Scorecard, names, [(card.pk, *(getattr(card, n) for n in names)) for card in cards])
+        return
     params = [[f.get_db_prep_save(getattr(card, f.attname), connection) for f in fields] + [card.pk] for card in cards]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

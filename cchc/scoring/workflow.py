@@ -33,6 +33,8 @@ from cchc import policy
 from cchc.documents.tables import TableError, read_table
 from cchc.orgs.models import Membership, Role, Unit
 
+from . import ranking_sql
+
 from .models import (
     AppraiserAssignment,
     CriteriaSet,
@@ -194,6 +196,18 @@ def _audit_bulk(objects: list, changes: list[dict], actor, action=LogEntry.Actio
         return
     content_type = ContentType.objects.get_for_model(type(objects[0]))
     now = timezone.now()
+    if ranking_sql.available():
+        # One statement per 50,000 entries: bulk_create's per-column arrays quote every JSON change
+        # message character by character on the client, the slowest part of a whole appraisal pass.
+        template = LogEntry(content_type=content_type, action=action, timestamp=now, object_repr="", object_pk="",
+                            actor=actor if getattr(actor, "pk", None) else None)
+        varying = ["object_pk", "object_id", "object_repr", "changes"]
+        fixed = {f.attname: getattr(template, f.attname) for f in LogEntry._meta.concrete_fields
+                 if not f.primary_key and f.attname not in varying}
+        ranking_sql.insert(LogEntry, varying, [
+            (str(obj.pk), obj.pk, repr_[:200], change) for obj, (repr_, change) in zip(objects, changes, strict=True)
+        ], fixed)
+        return
     LogEntry.objects.bulk_create(
         [
             LogEntry(
@@ -840,56 +854,69 @@ def apply_appraisal_pass(
     _appraisal_window_open(round_, pass_no, now)
     tree = load_tree(round_.criteria_set, round_, full=False)
     cards = {c.unit.code: c for c in round_.scorecards.select_related("unit")}
+    # (pk, self points, applicable, this pass's points, this pass's reason) by (scorecard, node): plain
+    # tuples, as model instances cost more than the whole check at 273,000 scores.
     existing = {
-        (s.scorecard_id, s.node_id): s
-        for s in NodeScore.objects.filter(scorecard__round=round_).only(
-            "id", "scorecard_id", "node_id", "self_points", "applicable",
-            f"appraised_points_{pass_no}", f"reason_{pass_no}", f"appraiser_{pass_no}_id",
-        )
+        (card_id, node_id): rest
+        for card_id, node_id, *rest in NodeScore.objects.filter(scorecard__round=round_).values_list(
+            "scorecard_id", "node_id", "id", "self_points", "applicable", f"appraised_points_{pass_no}",
+            f"reason_{pass_no}",
+        ).iterator(chunk_size=20_000)
     }
+    checked: dict[tuple[int, str], Decimal] = {}  # (node, points as typed) → value: a pass repeats few values
+    shown: dict[Decimal, str] = {}
     areas = policy.appraiser_area_codes(by, round_) if by is not None else None
     result = BulkResult()
     new_rows, updates = [], []
     audit: dict[int, dict] = defaultdict(dict)
     seen = set()
-    reason_field = f"reason_{pass_no}"
-    points_field = f"appraised_points_{pass_no}"
+    points_label = {n.pk: f"{n.code}: điểm thẩm định đợt {pass_no}" for n in tree.by_code.values()}
+    reason_label = {n.pk: f"{n.code}: lý do đợt {pass_no}" for n in tree.by_code.values()}
+    by_code = tree.by_code
     for number, row in enumerate(rows, start=2):
         card = cards.get(str(row.get("unit", "")).strip())
-        node = tree.by_code.get(str(row.get("node", "")).strip())
+        node = by_code.get(str(row.get("node", "")).strip())
         if card is None:
             result.errors.append(RowError(number, f"Đơn vị “{row.get('unit', '')}” không có trong kỳ đánh giá."))
             continue
         if node is None:
             result.errors.append(RowError(number, f"Không có tiêu chí “{row.get('node', '')}” trong bộ tiêu chí."))
             continue
-        if (card.pk, node.pk) in seen:
+        pair = (card.id, node.id)
+        if pair in seen:
             result.errors.append(RowError(number, f"Tiêu chí {node.code} của {card.unit.display_name} bị lặp."))
             continue
-        seen.add((card.pk, node.pk))
+        seen.add(pair)
         if areas is not None and tree.area_code(node) not in areas:
             result.errors.append(RowError(number, f"Bạn không được phân công thẩm định lĩnh vực {tree.area_code(node)}."))
             continue
         reason = str(row.get("reason", "") or "").strip()
-        score = existing.get((card.pk, node.pk))
+        score = existing.get(pair)
+        raw = row.get("points")
+        key = (node.id, raw if isinstance(raw, str) else str(raw))
         try:
-            value, _ = _appraised_value(node, tree, row.get("points"), None)
-            _check_reason(node, score.self_points if score else None, score.applicable if score else True, value, reason)
+            value = checked.get(key)
+            if value is None:
+                value, _ = _appraised_value(node, tree, raw, None)
+                checked[key] = value
+            _check_reason(node, score[1] if score else None, score[2] if score else True, value, reason)
         except ValidationError as exc:
             result.errors.append(RowError(number, " ".join(exc.messages)))
             continue
-        before = getattr(score, points_field) if score else None
-        old_reason = getattr(score, reason_field) if score else ""
-        if score is not None and before == value and old_reason == reason:
-            continue
-        if score is not None:
-            updates.append((score.pk, value, reason))
+        if score is None:
+            before, old_reason = None, ""
+            new_rows.append((pair[0], pair[1], value, reason))
         else:
-            new_rows.append((card.pk, node.pk, value, reason))
-        audit[card.pk][f"{node.code}: điểm thẩm định đợt {pass_no}"] = [
-            "" if before is None else _num(before), _num(value)]
+            before, old_reason = score[3], score[4]
+            if before == value and old_reason == reason:
+                continue
+            updates.append((score[0], value, reason))
+        if value not in shown:
+            shown[value] = _num(value)
+        entry = audit[pair[0]]
+        entry[points_label[pair[1]]] = ["" if before is None else _num(before), shown[value]]
         if reason or old_reason:
-            audit[card.pk][f"{node.code}: lý do đợt {pass_no}"] = [old_reason, reason]
+            entry[reason_label[pair[1]]] = [old_reason, reason]
     if result.errors:
         transaction.set_rollback(True)
         return result
@@ -927,6 +954,16 @@ def _write_pass(pass_no: int, new_rows: list[tuple], updates: list[tuple], actor
         quote(meta.db_table), quote(column[f"appraised_points_{pass_no}"]), quote(column[f"reason_{pass_no}"]),
         quote(column[f"appraiser_{pass_no}"]), quote(column["updated_at"]), quote(meta.pk.column),
     )
+    if ranking_sql.available():
+        ranking_sql.insert(
+            NodeScore, ["scorecard_id", "node_id", f"appraised_points_{pass_no}", f"reason_{pass_no}"], new_rows,
+            {"applicable": True, "inputs": {}, "explanation": "", f"appraiser_{pass_no}_id": actor_id,
+             f"reason_{other}": "", "deduction_applied": False, "deduction_waived": False, "set_version": version,
+             "updated_at": now, "self_points": None, f"appraised_points_{other}": None, f"appraiser_{other}_id": None},
+        )
+        ranking_sql.update(NodeScore, [f"appraised_points_{pass_no}", f"reason_{pass_no}"], updates,
+                           {f"appraiser_{pass_no}_id": actor_id, "updated_at": now})
+        return
     with connection.cursor() as cursor:
         for i in range(0, len(new_rows), 5000):
             cursor.executemany(insert, [
