@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/scoring.py            # BENCH_QUICK=1: 600 units
 Prints the seconds to open the round, to save one unit's full self-assessment node by node (as the
 scorecard page does, totals refreshed after each save), to apply a whole appraisal pass to every
-unit (one score per unit and node, each audited), and to compute and rank the round; then the SQL
+unit (one score per unit and node, each audited; then a second pass over the same, now existing, scores), and to compute
+and rank the round; then the SQL
 queries of the ranking page at 150 units and at the full size (it must not grow). The last line is
 the main figure.
 """
@@ -114,6 +115,15 @@ def run_round(cset, units, coordinator, rng):
     figures["pass"] = time.perf_counter() - start
     assert result.ok, result.errors[:3]
     figures["pass_rows"] = result.changed
+    # Đợt 2 over the same scores: every row already exists, so the pass is updates only.
+    workflow.advance_round(round_=round_, status=RoundStatus.APPRAISAL_2, by=coordinator)
+    round_.refresh_from_db()
+    rows = appraisal_rows(round_, tree, rng)
+    start = time.perf_counter()
+    result = workflow.apply_appraisal_pass(round_=round_, pass_no=2, rows=rows, by=coordinator)
+    figures["pass2"] = time.perf_counter() - start
+    assert result.ok, result.errors[:3]
+    figures["pass2_rows"] = result.changed
     start = time.perf_counter()
     workflow.compute(round_=round_, by=coordinator)
     figures["compute"] = time.perf_counter() - start
@@ -142,9 +152,11 @@ def main() -> None:
     print(f"one unit's full self-assessment ({figures['self_nodes']} nodes saved one by one): {figures['self']:.2f} s")
     print(f"one unit's full self-assessment as one form ({figures['form_nodes']} nodes at once): {figures['form']:.2f} s")
     print(f"appraisal pass over all units ({figures['pass_rows']} scores, audited): {figures['pass']:.2f} s")
+    print(f"appraisal pass 2 over the same scores ({figures['pass2_rows']} changed, updates only): {figures['pass2']:.2f} s")
     print(f"compute and rank the round: {figures['compute']:.2f} s")
     print(f"ranking page SQL queries: {q_small} at 150 units, {q_full} at {SIZE} units")
-    print(f"self-assessment {figures['self']:.2f} s node by node, {figures['form']:.2f} s as one form; appraisal pass {figures['pass']:.2f} s; "
+    print(f"self-assessment {figures['self']:.2f} s node by node, {figures['form']:.2f} s as one form; appraisal pass {figures['pass']:.2f} s "
+          f"(pass 2 as updates {figures['pass2']:.2f} s); "
           f"compute+rank {figures['compute']:.2f} s; ranking queries {q_small}→{q_full}")
 
 
