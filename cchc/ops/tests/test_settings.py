@@ -33,8 +33,9 @@ def probe(**extra: str) -> dict:
 
 def test_default_storage_is_the_filesystem_without_s3_bucket(tmp_path):
     got = probe(MEDIA_ROOT=str(tmp_path / "media"))
-    assert got["backend"] == "django.core.files.storage.FileSystemStorage"
-    assert got["class"] == "django.core.files.storage.filesystem.FileSystemStorage"
+    # Django's filesystem storage, removing a partial file when the disk fills (cchc/ops/storage.py).
+    assert got["backend"] == "cchc.ops.storage.FileSystemStorage"
+    assert got["class"] == "cchc.ops.storage.FileSystemStorage"
     assert got["location"] == str(tmp_path / "media")
 
 
