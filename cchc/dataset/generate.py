@@ -81,13 +81,14 @@ class Size:
     own_tasks: int = 4
     activities_per_unit: int = 6
     articles: int = 30
-    views: int = 1_000_000 // 34  # per province: 34 provinces hold 1,000,000
+    views: int = 1_000_000 // 34  # per province: 34 provinces hold 1,000,000 …
+    views_extra: int = 1_000_000 % 34  # … with one more view in each of the first 26
     node_scores: bool = True  # the PAR round's node scores (77 per commune at national size)
 
 
 NATIONAL = Size()
 QUICK = Size(departments=5, offices=2, communes=20, province_tasks=20, assignments_per_unit=6, own_tasks=2,
-             activities_per_unit=3, articles=10, views=20_000)
+             activities_per_unit=3, articles=10, views=20_000, views_extra=0)
 
 
 @dataclass
@@ -376,8 +377,10 @@ def build_portal(units: dict[str, list[Unit]], author: User, size: Size, rng: ra
         return
     # The province's views, spread over the articles and the last 90 days, one row per article and day.
     days = 90
-    per_article = [size.views // len(articles)] * len(articles)
-    per_article[0] += size.views - sum(per_article)
+    number = int(province.code[len(PREFIX):])
+    views = size.views + (1 if number <= size.views_extra else 0)
+    per_article = [views // len(articles)] * len(articles)
+    per_article[0] += views - sum(per_article)
     daily = []
     for article, total in zip(articles, per_article, strict=True):
         picked = sorted(rng.sample(range(days), min(days, 30)))

@@ -34,7 +34,6 @@ from cchc.documents.tables import TableError, read_table
 from cchc.orgs.models import Membership, Role, Unit
 
 from . import ranking_sql
-
 from .models import (
     AppraiserAssignment,
     CriteriaSet,

@@ -95,3 +95,10 @@ def test_the_command_generates_and_refuses_a_province_twice(capsys):
         call_command("generate_dataset", "--provinces", "1", "--quick", "--first", "20")
     with pytest.raises(CommandError, match="Số tỉnh phải từ 1"):
         call_command("generate_dataset", "--provinces", "0")
+
+
+def test_the_national_size_holds_a_million_views_and_the_expected_units():
+    size = generate.NATIONAL
+    views = sum(size.views + (1 if n <= size.views_extra else 0) for n in range(1, 35))
+    assert views == 1_000_000
+    assert 34 * size.communes == 3_400 and 34 * size.departments == 680
