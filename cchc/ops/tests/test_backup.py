@@ -111,3 +111,18 @@ def test_restore_into_a_database_that_is_not_empty_is_refused_and_changes_nothin
     with pytest.raises(CommandError, match="không trống"):
         call_command("restore", str(made))
     assert not (tmp_path / "other-media").exists()
+
+
+def test_files_are_read_through_the_storage_api_not_the_disk(transactional_db, tmp_path):
+    """Any Django storage (S3 in production): here one that has no path on disk at all."""
+    from django.core.files.storage import InMemoryStorage
+
+    storage = InMemoryStorage()
+    storage.save("scoring/2026/tai-lieu.docx", ContentFile(b"PK docx"))
+    storage.save("phan-anh/2026/05/anh.png", ContentFile(b"\x89PNG anh"))
+    ops.backup(tmp_path / "b", storage=storage)
+    manifest = ops.verify(tmp_path / "b")
+    assert sorted(f["name"] for f in manifest["media"]["files"]) == [
+        "phan-anh/2026/05/anh.png", "scoring/2026/tai-lieu.docx"]
+    with tarfile.open(tmp_path / "b" / "media.tar.gz") as tar:
+        assert tar.extractfile("scoring/2026/tai-lieu.docx").read() == b"PK docx"
