@@ -31,7 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from cchc.orgs import services as org_services  # noqa: E402
+from cchc.dataset import generate  # noqa: E402
 from cchc.orgs.models import Unit, User  # noqa: E402
 from cchc.scoring import criteria, demo, workflow  # noqa: E402
 from cchc.scoring.models import CriteriaSet, NodeScore, RoundStatus  # noqa: E402
@@ -42,15 +42,11 @@ SIZE = 600 if QUICK else 3500
 
 
 def synthetic_communes(n: int) -> list[Unit]:
-    header = list(org_services.COLUMNS.values())
-    rows = [dict(zip(header, ["SYN", "Ủy ban nhân dân tỉnh Thử nghiệm", "", "province", "", "", "", "", "", ""],
-                     strict=True))]
-    for i in range(n):
-        rows.append(dict(zip(header, [f"SYN.{i}", f"Ủy ban nhân dân xã Thử {i}", f"Xã Thử {i}", "commune", "SYN"]
-                             + [""] * 5, strict=True)))
-    result = org_services.units_import(rows)
-    assert result.ok, result.errors[:3]
-    return list(Unit.objects.filter(code__startswith="SYN.", kind="commune").order_by("pk"))
+    """One generated province holding `n` communes and wards (the dataset generator's unit builder:
+    bulk inserts, codes G01.X001…), in creation order."""
+    size = generate.quick(generate.NATIONAL, departments=0, offices=0, communes=n)
+    units = generate.build_units(1, size, random.Random("2025:1"), generate.Summary())  # noqa: S311
+    return units["communes"]
 
 
 def ranking_queries(client: Client, round_id: int) -> int:
