@@ -278,6 +278,25 @@ def restore(directory: Path | str, *, using: str = "default", storage: Storage |
         else:
             to_write.append(entry)
 
+    # Files first, the database last: the database is restored in one transaction, so a failure at
+    # any point leaves it empty, and running restore again skips the files already written identically.
+    wanted = {e["name"]: e for e in to_write}
+    try:
+        with tarfile.open(directory / MEDIA, "r:gz") as tar:
+            for member in tar:
+                entry = wanted.get(member.name)
+                if entry is None:
+                    continue
+                data = tar.extractfile(member).read()
+                if hashlib.sha256(data).hexdigest() != entry["sha256"]:  # changed since verify()
+                    raise BackupError(f"Tệp {member.name} bị hỏng khi khôi phục.")
+                saved = storage.save(member.name, ContentFile(data))
+                if saved != member.name:
+                    raise BackupError(f"Nơi lưu tệp đổi tên {member.name} thành {saved}: hãy dùng nơi lưu tệp trống.")
+    except OSError as exc:
+        raise BackupError(f"Ghi tệp đính kèm không thành công ({exc}); cơ sở dữ liệu chưa bị thay đổi. Sửa lỗi "
+                          "(ví dụ dung lượng đĩa) rồi chạy lại: các tệp đã ghi đúng sẽ được bỏ qua.") from exc
+
     db_file = directory / manifest["database"]["file"]
     if vendor == "postgresql":
         _run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
@@ -286,19 +305,6 @@ def restore(directory: Path | str, *, using: str = "default", storage: Storage |
     else:
         _sqlite_restore(using, db_file)
     connections[using].close()
-
-    wanted = {e["name"]: e for e in to_write}
-    with tarfile.open(directory / MEDIA, "r:gz") as tar:
-        for member in tar:
-            entry = wanted.get(member.name)
-            if entry is None:
-                continue
-            data = tar.extractfile(member).read()
-            if hashlib.sha256(data).hexdigest() != entry["sha256"]:  # changed since verify()
-                raise BackupError(f"Tệp {member.name} bị hỏng khi khôi phục.")
-            saved = storage.save(member.name, ContentFile(data))
-            if saved != member.name:
-                raise BackupError(f"Nơi lưu tệp đổi tên {member.name} thành {saved}: hãy dùng nơi lưu tệp trống.")
     return Summary(directory, vendor, len(table_names(using)), len(files), sum(e["size"] for e in files))
 
 

@@ -87,3 +87,49 @@ def test_evidence_upload_on_a_full_disk_says_so_and_saves_nothing(client, full_d
         "file": SimpleUploadedFile("bien-ban.pdf", small, content_type="application/pdf")})
     assert response.status_code == 302
     assert Evidence.objects.get(assignment=assignment).file.read() == small
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_onto_a_full_disk_changes_no_database_and_can_be_run_again(tmp_path, settings, full_disk):
+    """Files are restored before the database: a disk that fills stops the restore with the target
+    database still empty and no partial file; with room again the same command completes."""
+    from django.core.files.storage import default_storage
+    from django.db import connection
+
+    from cchc.ops import backup as ops
+
+    from .test_drill import manage, restored_env
+
+    settings.MEDIA_ROOT = tmp_path / "source-media"
+    default_storage.save("evidence/2026/05/lon.pdf", ContentFile(BIG))
+    default_storage.save("evidence/2026/05/nho.pdf", ContentFile(b"%PDF nho"))
+    ops.backup(tmp_path / "b")
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        s = connection.settings_dict
+        server = f"postgres://{s['USER']}{':' + s['PASSWORD'] if s.get('PASSWORD') else ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+        name = f"ops_full_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = f"{server}/{name}"
+    else:
+        url, server, name = f"sqlite:///{tmp_path / 'target.sqlite3'}", None, None
+    try:
+        env = restored_env(url, full_disk)
+        done = manage("restore", str(tmp_path / "b"), env=env)
+        assert done.returncode != 0
+        assert "Ghi tệp đính kèm không thành công" in done.stderr and "chưa bị thay đổi" in done.stderr, done.stderr
+        assert not (full_disk / "evidence/2026/05/lon.pdf").exists()
+        count = "from cchc.ops.backup import table_names; print(len(table_names()))"
+        assert manage("shell", "-c", count, env=env).stdout.strip().splitlines()[-1] == "0"
+
+        subprocess.run(["mount", "-o", "remount,size=4m", str(full_disk)], check=True)  # noqa: S607
+        done = manage("restore", str(tmp_path / "b"), env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert (full_disk / "evidence/2026/05/lon.pdf").read_bytes() == BIG
+        assert int(manage("shell", "-c", count, env=env).stdout.strip().splitlines()[-1]) > 50
+    finally:
+        if name:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
