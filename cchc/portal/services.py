@@ -222,6 +222,16 @@ def view_record(*, article: Article, user_agent: str) -> bool:
     return True
 
 
+def view_record_pk(*, article_id: int, user_agent: str) -> bool:
+    """The same count for a page served from the cache: its article was public when it was cached
+    (an unpublish makes that page stale), so only the reader is checked."""
+    if is_bot(user_agent):
+        return False
+    ArticleHit.objects.create(article_id=article_id, day=timezone.localdate())
+    _schedule_rollup()
+    return True
+
+
 def _schedule_rollup() -> None:
     every = getattr(settings, "PORTAL_VIEWS_ROLLUP_SECONDS", 300)
     if every and cache.add("portal:views-rollup", 1, timeout=every):
@@ -268,6 +278,10 @@ def views_rollup() -> int:
         deleted, _ = pending.delete()
         if deleted != sum(g["n"] for g in groups):
             raise _Raced()
+    if groups_live:
+        from .cache import bump
+
+        bump()  # the cached pages show view counts and "most read": render them afresh
     return sum(g["n"] for g in groups_live)
 
 

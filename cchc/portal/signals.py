@@ -9,3 +9,8 @@ it to record the article as an activity of the author's unit.
 from django.dispatch import Signal
 
 article_published = Signal()
+
+# The public page cache is made stale by any change of the portal's content (cchc/portal/cache.py).
+from . import cache as _page_cache  # noqa: E402
+
+_page_cache.connect()

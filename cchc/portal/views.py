@@ -20,6 +20,7 @@ from cchc.lib.text import fold
 from cchc.orgs.models import Unit
 
 from . import services
+from .cache import public_page
 from .models import (
     Article, ArticleImage, ArticleStatus, ChangeKind, Contact, LegalDocument, Level, ProcedureChange, ServiceGuide,
 )
@@ -90,6 +91,7 @@ def _popular() -> list[dict]:
 
 
 @require_safe
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     latest = list(_teasers(published())[:7])
     popular = _popular()
@@ -106,6 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def article_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_teasers(published()), PAGE_SIZE).get_page(request.GET.get("trang"))
     return _render(request, "portal/article_list.html", {"page": page},
@@ -113,6 +116,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = Article.objects.select_related("unit", "author", "cover").filter(slug=slug).first()
     if article is None or not policy.can_view_article(request.user, article):
@@ -127,11 +131,14 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if article.cover:
         og["image"] = {"url": absolute(article.cover.get_absolute_url()), "width": article.cover.width,
                        "height": article.cover.height}
-    return _render(request, "portal/article_detail.html", {
+    response = _render(request, "portal/article_detail.html", {
         "article": article, "related": related, "counted": counted,
         "views": services.article_views(article) if article.is_public else 0,
         "preview": not article.is_public,
     }, og=og)
+    if article.is_public:
+        response.portal_article_id = article.pk  # a cached copy still counts each reading
+    return response
 
 
 @require_safe
@@ -175,6 +182,7 @@ def _search_q(query: str) -> Q | None:
 
 
 @require_safe
+@public_page
 def legal_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("cap", "")
     query = request.GET.get("q", "").strip()[:200]
@@ -191,6 +199,7 @@ def legal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def procedure_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("loai", "")
     query = request.GET.get("q", "").strip()[:200]
@@ -207,6 +216,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def guide_list(request: HttpRequest) -> HttpResponse:
     guides = ServiceGuide.objects.only("title", "slug", "summary", "service_url").order_by("position", "pk")
     return _render(request, "portal/guide_list.html", {"guides": guides},
@@ -214,6 +224,7 @@ def guide_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = get_object_or_404(ServiceGuide, slug=slug)
     others = ServiceGuide.objects.exclude(pk=guide.pk).only("title", "slug").order_by("position", "pk")[:6]
@@ -222,12 +233,14 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def contacts(request: HttpRequest) -> HttpResponse:
     return _render(request, "portal/contacts.html", {"contacts": Contact.objects.order_by("-is_hotline", "position", "pk")},
                    og={"title": "Địa chỉ tiếp nhận phản ánh, kiến nghị về thủ tục hành chính"})
 
 
 @require_safe
+@public_page
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     q = _search_q(query)
@@ -242,6 +255,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page(timeout=60, versioned=False)  # assignments change it: kept one minute
 def accountability_page(request: HttpRequest) -> HttpResponse:
     """The province's CCHC plan in public: progress by task group and by unit, and its targets."""
     from cchc.portal import accountability as acc
