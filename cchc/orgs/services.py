@@ -89,12 +89,23 @@ def unit_save(*, unit: Unit, predecessors: list[Unit] | None = None) -> Unit:
 
 
 @transaction.atomic
+@transaction.atomic
 def unit_merge(
     *, sources: list[Unit], into: Unit, on: datetime.date
 ) -> Unit:
-    """Record that `sources` were merged into `into` on a date: they stay, closed, as history."""
+    """Record that `sources` were merged into `into` on a date: they stay, closed, as history.
+
+    The sources are locked first, so two merges of one unit at once cannot both go through: a unit
+    already merged into another (or closed) is refused, and the unit keeps one successor."""
     if into in sources:
         raise ValidationError("Đơn vị mới không thể là một trong các đơn vị bị sáp nhập.")
+    locked = {u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=[s.pk for s in sources]).order_by("pk")}
+    for source in sources:
+        current = locked.get(source.pk)
+        if current is None:
+            raise ValidationError(f"Không còn đơn vị “{source.name}”.")
+        if current.valid_to is not None or current.successors.exists():
+            raise ValidationError(f"{current.name} đã được sáp nhập hoặc đã hết hiệu lực; không sáp nhập lần nữa.")
     for source in sources:
         source.valid_to = on
         source.full_clean(exclude=["path", "depth"])

@@ -104,6 +104,11 @@ def test_merging_keeps_the_old_units_as_history():
     assert list(old_a.successors.values_list("code", flat=True)) == ["99.NEW"]
     with pytest.raises(ValidationError):
         services.unit_merge(sources=[new], into=new, on=datetime.date(2026, 1, 1))
+    other = services.unit_save(unit=Unit(code="99.OTHER", name="UBND xã C", kind="commune", parent=unit("37")))
+    with pytest.raises(ValidationError, match="đã được sáp nhập hoặc đã hết hiệu lực"):
+        services.unit_merge(sources=[old_a], into=other, on=datetime.date(2026, 2, 1))
+    assert list(old_a.successors.values_list("code", flat=True)) == ["99.NEW"]  # still one successor
+    assert not other.predecessors.exists()
 
 
 def test_demo_commune_shows_what_it_was_merged_from(coordinator):
