@@ -340,10 +340,14 @@ def pending_below(report: Report) -> list[Report]:
 
 
 @transaction.atomic
-def approve_report(report: Report, *, by=None) -> Report:
+def approve_report(report: Report, *, by=None, revision: int | None = None) -> Report:
+    """`revision` is the one the approver saw: a report returned, edited and sent again since is
+    refused, so nobody approves figures they have not read."""
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ReportError("Chỉ phê duyệt được báo cáo đã gửi.")
+    if revision is not None and revision != report.revision:
+        raise ReportError("Đơn vị đã sửa và gửi lại báo cáo sau khi bạn mở trang: hãy xem lại số liệu mới rồi mới phê duyệt.")
     waiting = pending_below(report)
     if waiting:
         names = ", ".join(r.unit.display_name for r in waiting[:5]) + (" …" if len(waiting) > 5 else "")

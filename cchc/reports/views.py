@@ -586,7 +586,8 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.submit_report(report, by=request.user)
             messages.success(request, "Đã gửi báo cáo lên cấp trên.")
         elif action == "approve":
-            services.approve_report(report, by=request.user)
+            seen = request.POST.get("revision", "")
+            services.approve_report(report, by=request.user, revision=int(seen) if seen.isdigit() else None)
             messages.success(request, f"Đã phê duyệt báo cáo của {report.unit.display_name}.")
         elif action == "return":
             services.return_report(report, comment=comment, by=request.user)

@@ -236,7 +236,11 @@ def test_submit_return_resubmit_approve(period, form_set):
     assert Report.objects.get(pk=report.pk).status == ReportStatus.RETURNED
     save_report(report, texts={ind(form_set, 1, "1").pk: "5"}, revision=0)
     submit_report(report, by=leader)
-    approve_report(report, by=coordinator)
+    # The coordinator's page was opened before the unit's edit (revision 0): refused, not approved unseen.
+    with pytest.raises(ReportError, match="sửa và gửi lại báo cáo sau khi bạn mở trang"):
+        approve_report(report, by=coordinator, revision=0)
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    approve_report(report, by=coordinator, revision=1)
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED and report.approved_at
     with pytest.raises(ReportError, match="đã được phê duyệt"):
