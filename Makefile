@@ -24,9 +24,9 @@ install-test: $(VENV)/.installed-test system-test-deps
 
 # Debian packages the product uses at run time: LibreOffice reads legacy .doc and proves our DOCX
 # open; poppler rasterises scanned PDFs for Tesseract's Vietnamese OCR; fonts-liberation2 has the
-# Vietnamese glyphs that fonts-liberation lacks. The tests add Debian's Chromium (Playwright never
-# downloads a browser here).
-SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-vie fonts-liberation2
+# Vietnamese glyphs that fonts-liberation lacks; postgresql-client has pg_dump / pg_restore for
+# `manage.py backup` / `restore`. The tests add Debian's Chromium (Playwright never downloads a browser here).
+SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-vie fonts-liberation2 postgresql-client
 TEST_PACKAGES := chromium
 
 define apt_install

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "cchc.inspections",
     "cchc.contest",
     "cchc.feedback",
+    "cchc.ops",
+    "cchc.dataset",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +195,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Operations (cchc/ops, docs/deploy.md). Uploaded files in an S3-compatible bucket when S3_BUCKET is
+# set (django-storages; private: files are served only through the views' access checks), else on disk.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("S3_SECRET_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # Removes a partial file when the disk fills mid-upload (cchc/ops/storage.py).
+    STORAGES["default"] = {"BACKEND": "cchc.ops.storage.FileSystemStorage"}
+# A full disk during a request → a clear message (507), before django-axes, which must stay last.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "cchc.ops.middleware.StorageFullMiddleware")
+# Behind PgBouncer in transaction mode: no server-side cursors (psycopg 3 prepares nothing by default).
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and env.bool("DB_PGBOUNCER", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Django's cache (the public section's pages, rate limits, counters): Redis when REDIS_URL is set
+# (redis://127.0.0.1:6379/0), shared by every app process; otherwise the database's cache table
+# (created by the portal's migration 0002, so `make migrate` needs nothing more).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cchc")}} if REDIS_URL else {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}}
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=300)
