@@ -26,7 +26,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import loopback  # noqa: E402  (benchmarks/loopback.py: scratch databases, gunicorn, client threads)
 SERVER = "postgres://postgres@127.0.0.1:5432"
 SCRATCH = "cchc_bench_contest"
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -160,26 +161,8 @@ def insert_rate() -> tuple[float, float]:
     return solo_rate, concurrent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "cchc.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env={**os.environ}, start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return loopback.serve(port, WORKERS)
 
 
 def csrf(port: int, token: str) -> tuple[str, str]:
@@ -249,7 +232,7 @@ def main() -> None:
     inserts, together = insert_rate()
     print(f"PostgreSQL single-row INSERT (autocommit): {inserts:,.0f}/s in one plain loop, {together:,.0f}/s in "
           f"{THREADS} loops at once")
-    port = free_port()
+    port = loopback.free_port()
     server = serve(port)
     try:
         cookie, form_token = csrf(port, jobs[0][0])

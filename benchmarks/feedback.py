@@ -14,34 +14,28 @@ each page costs; the last line is the main figure.
 """
 
 import datetime
-import http.client
 import os
 import random
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import loopback  # noqa: E402  (benchmarks/loopback.py: scratch databases, gunicorn, client threads)
 TMP = tempfile.mkdtemp(prefix="cchc-feedback-bench-")
 QUICK = bool(os.environ.get("BENCH_QUICK"))
 ITEMS = 5_000 if QUICK else 50_000
 REQUESTS = 300 if QUICK else 2_000
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
-ADMIN_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "cchc_bench_feedback"
-_admin = urllib.parse.urlsplit(ADMIN_URL)
-DB_URL = urllib.parse.urlunsplit(_admin._replace(path=f"/{DB_NAME}"))
 
-os.environ["DATABASE_URL"] = DB_URL
+os.environ["DATABASE_URL"] = loopback.create_database(loopback.BENCH_PG, DB_NAME)
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 os.environ.setdefault("MEDIA_ROOT", f"{TMP}/media")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings_test")  # DEBUG off, a fixed test key
@@ -50,18 +44,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPAT
 
 import warnings  # noqa: E402
 
-import psycopg  # noqa: E402
-
 warnings.filterwarnings("ignore", message="No directory at")
-
-
-def _admin_conn():
-    return psycopg.connect(ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True)
-
-
-with _admin_conn() as admin:
-    admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-    admin.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 import django  # noqa: E402
 
@@ -141,68 +124,12 @@ def query_counts(code: str) -> dict[str, int]:
     return counts
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "cchc.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env={**os.environ}, start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return loopback.serve(port, WORKERS)
 
 
 def drive(port: int, paths: list[str]) -> tuple[float, float]:
-    """Fetch all paths with THREADS threads; returns (requests per second, p95 ms)."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    queue = list(paths)
-
-    def worker():
-        while True:
-            with lock:
-                if not queue:
-                    return
-                path = queue.pop()
-            start = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", path, headers={"User-Agent": UA, "Host": "127.0.0.1"})
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                status = response.status
-            except OSError as exc:
-                status = type(exc).__name__
-            elapsed = time.perf_counter() - start
-            with lock:
-                latencies.append(elapsed)
-                if status != 200:
-                    errors.append(f"{status} {path}")
-
-    start = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - start
-    if len(errors) > len(latencies) // 100:
-        raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
-    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
-    return len(latencies) / wall, p95
+    return loopback.fetch(port, paths, threads=THREADS, user_agent=UA)
 
 
 def main() -> None:
@@ -213,7 +140,7 @@ def main() -> None:
         rng = random.Random(11)  # noqa: S311
         counts = query_counts(codes[0])
         connection.close()
-        port = free_port()
+        port = loopback.free_port()
         server = serve(port)
         try:
             drive(port, ["/phan-anh/"] * (THREADS * 2))  # warm every worker
@@ -234,8 +161,7 @@ def main() -> None:
               f"tracking page {trps:.0f} req/s, p95 {tp95:.0f} ms")
     finally:
         connection.close()
-        with _admin_conn() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        loopback.drop_database(loopback.BENCH_PG, DB_NAME)
 
 
 if __name__ == "__main__":

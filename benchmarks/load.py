@@ -49,47 +49,15 @@ import portal as bench  # noqa: E402  (sets up Django with the settings above)
 
 import random  # noqa: E402
 import signal  # noqa: E402
-import statistics  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
-import http.client  # noqa: E402
 
 REQUESTS = 200 if bench.QUICK else 1_000
 
 
 def drive(port: int, paths: list[str]) -> dict:
-    latencies, errors, lock, queue = [], [], threading.Lock(), list(paths)
-
-    def worker():
-        while True:
-            with lock:
-                if not queue:
-                    return
-                path = queue.pop()
-            start = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", path, headers={"User-Agent": bench.UA, "Host": "127.0.0.1"})
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                ok = response.status == 200
-            except OSError:
-                ok = False
-            with lock:
-                latencies.append(time.perf_counter() - start)
-                errors.append(0 if ok else 1)
-
-    start = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(bench.THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - start
-    q = statistics.quantiles(latencies, n=100)
-    return {"rps": len(latencies) / wall, "p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000,
-            "errors": sum(errors)}
+    got = bench.loopback.measure(port, paths, threads=bench.THREADS, user_agent=bench.UA)
+    return {"rps": got.rps, "p50": got.percentile(50), "p95": got.percentile(95), "p99": got.percentile(99),
+            "errors": len(got.errors)}
 
 
 def main() -> None:
@@ -103,7 +71,7 @@ def main() -> None:
 
     connection.close()
     rng = random.Random(5)  # noqa: S311
-    port = bench.free_port()
+    port = bench.loopback.free_port()
     server = bench.serve(port)
     try:
         drive(port, ["/cai-cach-hanh-chinh/", "/bare/"] * bench.THREADS)

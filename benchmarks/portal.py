@@ -12,22 +12,20 @@ article and a search, and the SQL queries each page costs. The last line is the 
 """
 
 import datetime
-import http.client
 import os
 import random
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import loopback  # noqa: E402  (benchmarks/loopback.py: scratch databases, gunicorn, client threads)
 TMP = tempfile.mkdtemp(prefix="cchc-portal-bench-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
 # The test settings (no collectstatic needed), with background tasks queued in the database as in
@@ -138,69 +136,12 @@ def query_counts(slug: str) -> dict[str, int]:
     return counts
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(port: int) -> subprocess.Popen:
-    env = {**os.environ}
-    server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "cchc.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return loopback.serve(port, WORKERS)
 
 
 def drive(port: int, paths: list[str]) -> tuple[float, float]:
-    """Fetch all paths with THREADS threads; returns (requests per second, p95 ms)."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    queue = list(paths)
-
-    def worker():
-        while True:
-            with lock:
-                if not queue:
-                    return
-                path = queue.pop()
-            start = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", path, headers={"User-Agent": UA, "Host": "127.0.0.1"})
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                status = response.status
-            except OSError as exc:
-                status = f"{type(exc).__name__}"
-            elapsed = time.perf_counter() - start
-            with lock:
-                latencies.append(elapsed)
-                if status != 200:
-                    errors.append(f"{status} {path}")
-
-    start = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - start
-    if len(errors) > len(latencies) // 100:
-        raise SystemExit(f"{len(errors)} errors, e.g. {errors[:3]}")
-    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
-    return len(latencies) / wall, p95
+    return loopback.fetch(port, paths, threads=THREADS, user_agent=UA)
 
 
 def main() -> None:
@@ -210,7 +151,7 @@ def main() -> None:
     rng = random.Random(11)  # noqa: S311
     counts = query_counts(slugs[0])
     connection.close()
-    port = free_port()
+    port = loopback.free_port()
     server = serve(port)
     try:
         drive(port, ["/cai-cach-hanh-chinh/"] * (THREADS * 2))  # warm every worker

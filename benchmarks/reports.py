@@ -19,47 +19,20 @@ latency and SQL query count (checked flat against a 150-unit dashboard). The las
 figure.
 """
 
-import atexit
 import datetime
 import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "bench_reports"
 
+import loopback  # noqa: E402  (benchmarks/loopback.py)
 
-def _postgres_scratch(url: str) -> str:
-    """Create a scratch database beside the one in `url` and return its URL; dropped at exit."""
-    import psycopg
-
-    parts = urlparse(url)
-    admin = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-
-    def drop():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-    atexit.register(drop)
-    return urlunparse(parts._replace(path=f"/{BENCH_DB}"))
-
-
-if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-    os.environ["DATABASE_URL"] = _postgres_scratch(os.environ["DATABASE_URL"])
-else:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+loopback.use_scratch_database("bench_reports")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings_test")
 os.environ["ALLOWED_HOSTS"] = "testserver"
 

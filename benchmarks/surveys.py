@@ -30,7 +30,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import loopback  # noqa: E402  (benchmarks/loopback.py: scratch databases, gunicorn, client threads)
 TMP = tempfile.mkdtemp(prefix="cchc-surveys-bench-")
 QUICK = bool(os.environ.get("BENCH_QUICK"))
 POSTS = 400 if QUICK else 3_000
@@ -49,10 +50,8 @@ INSERTS = 1_000 if QUICK else 5_000
 SHEETS = 10_000 if QUICK else 100_000
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
-ADMIN_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "cchc_bench_surveys"
-_admin = urllib.parse.urlsplit(ADMIN_URL)
-DB_URL = urllib.parse.urlunsplit(_admin._replace(path=f"/{DB_NAME}"))
+DB_URL = loopback.create_database(loopback.BENCH_PG, DB_NAME)
 
 os.environ["DATABASE_URL"] = DB_URL
 os.environ["SURVEY_RATE_LIMIT_PER_HOUR"] = "0"  # read by settings.py (env.int); 0 = no hourly limit
@@ -76,19 +75,6 @@ import psycopg  # noqa: E402
 
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
-
-def recreate_database() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def drop_database() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
-recreate_database()
 
 import django  # noqa: E402
 
@@ -152,26 +138,8 @@ def requests_for(survey: Survey, n: int) -> list[tuple[bytes, str]]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(port: int, settings_module: str) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "cchc.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}, start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return loopback.serve(port, WORKERS, DJANGO_SETTINGS_MODULE=settings_module)
 
 
 def post_all(port: int, path: str, sheets: list[tuple[bytes, str]]) -> tuple[float, float, list[str]]:
@@ -318,7 +286,7 @@ def in_process(survey: Survey, n: int) -> tuple[float, int]:
 
 def endpoint(path: str, sheets: list, settings_module: str) -> tuple[float, float, list[str]]:
     warm, timed = sheets[:THREADS * 4], sheets[THREADS * 4:]
-    port = free_port()
+    port = loopback.free_port()
     server = serve(port, settings_module)
     try:
         _, _, errors = post_all(port, path, warm)  # every worker up, imported and connected once
@@ -394,4 +362,4 @@ if __name__ == "__main__":
         main()
     finally:
         connection.close()
-        drop_database()
+        loopback.drop_database(loopback.BENCH_PG, DB_NAME)

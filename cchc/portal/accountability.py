@@ -135,12 +135,13 @@ def public_plans():
             .select_related("unit").order_by("-period_start", "-issued_on", "-pk"))
 
 
-def current_plan(today: datetime.date | None = None) -> Plan | None:
-    """The plan whose period covers today, else the newest."""
+def current_plan(plans: list[Plan] | None = None, today: datetime.date | None = None) -> Plan | None:
+    """The plan whose period covers today, else the newest (of `plans`, newest first, when given)."""
     today = today or timezone.localdate()
-    plans = public_plans()
-    return (plans.filter(Q(period_start__isnull=True) | Q(period_start__lte=today),
-                         Q(period_end__isnull=True) | Q(period_end__gte=today)).first() or plans.first())
+    plans = list(public_plans()) if plans is None else plans
+    covering = (p for p in plans if (p.period_start is None or p.period_start <= today)
+                and (p.period_end is None or p.period_end >= today))
+    return next(covering, plans[0] if plans else None)
 
 
 def _tallies(assignments, key: str, today: datetime.date) -> dict[int, Tally]:

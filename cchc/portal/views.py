@@ -261,7 +261,7 @@ def accountability_page(request: HttpRequest) -> HttpResponse:
     from cchc.portal import accountability as acc
 
     plans = list(acc.public_plans()[:20])
-    chosen = next((p for p in plans if str(p.pk) == request.GET.get("ke_hoach")), None) or acc.current_plan()
+    chosen = next((p for p in plans if str(p.pk) == request.GET.get("ke_hoach")), None) or acc.current_plan(plans)
     data = acc.accountability(chosen) if chosen is not None else None
     return _render(request, "portal/accountability.html", {"plans": plans, "data": data, "plan": chosen},
                    og={"title": f"Tiến độ thực hiện kế hoạch cải cách hành chính – {province_name()}"})

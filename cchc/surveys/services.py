@@ -278,6 +278,7 @@ def import_files_handled(data: bytes, filename: str, *, year: int, user) -> int:
     """The files each unit (or desk) handled — the base of its sample — from a table: the template
     of `files_template_xlsx`, or any table with the unit (code or name), the desk and the number.
     All rows or none; returns the number of surveys updated."""
+    from cchc.lib.text import fold
     from cchc.orgs.models import Unit
     from cchc.orgs.resolver import UnitResolver
 
@@ -313,8 +314,8 @@ def import_files_handled(data: bytes, filename: str, *, year: int, user) -> int:
                 resolver = resolver or UnitResolver()
                 units = resolver.resolve(name).units
             unit_ids = {u.pk for u in units}
-            desk = _fold_words(row.get("Bộ phận") or "")
-            found = [s for s in mine if s.unit_id in unit_ids and (not desk or _fold_words(s.desk) == desk)]
+            desk = fold(row.get("Bộ phận") or "")
+            found = [s for s in mine if s.unit_id in unit_ids and (not desk or fold(s.desk) == desk)]
             if not units:
                 errors.append(f"Dòng {number}: không tìm thấy đơn vị “{code or name}”.")
                 continue
@@ -339,12 +340,6 @@ def import_files_handled(data: bytes, filename: str, *, year: int, user) -> int:
             survey.files_handled = updates[survey.pk]
             survey.save(update_fields=["files_handled", "updated_at"])
     return len(updates)
-
-
-def _fold_words(text: str) -> str:
-    from cchc.lib.text import fold
-
-    return fold(text)
 
 
 def rate_of(forms: int, files_handled: int | None) -> Decimal | None:
