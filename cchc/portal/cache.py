@@ -11,7 +11,12 @@ on their own. Pages built from other apps' data (the plan-progress page) are not
 kept for a short time (`timeout=60`).
 
 View counting survives the cache: a cached article page remembers its article's id, and each
-anonymous hit still records one view (one INSERT, as the live view does) before returning the page.
+anonymous hit still records one view before returning the page — one Redis HINCRBY when the cache
+is Redis (no database query at all), else one INSERT, as the live view does (services.py).
+
+Anonymous readers who carry a csrftoken cookie (they once opened the login page) are served from
+the cache like any other; a page is never stored when its answer would set a cookie or carry
+something personal (a CSRF token, a message, a changed session).
 """
 
 from __future__ import annotations
@@ -73,6 +78,19 @@ def cacheable(request: HttpRequest) -> bool:
     return not (session is not None and session.session_key and "_messages" in session)
 
 
+def _personal(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether the answer carries something for this reader only. The middleware that sets the
+    cookies runs after the view, so what the view asked for is checked here: a CSRF token (its value
+    would be in the HTML), a message, a changed session, or a cookie set by the view itself."""
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return True
+    storage = getattr(request, "_messages", None)
+    if storage is not None and getattr(storage, "added_new", False):
+        return True
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.modified)
+
+
 def page_key(request: HttpRequest, *, versioned: bool) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"portal:page:{version() if versioned else 0}:{digest}"
@@ -102,7 +120,7 @@ def public_page(view=None, *, timeout: int | None = None, versioned: bool = True
                 response["X-Portal-Cache"] = "hit"
                 return response
             response = func(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
+            if response.status_code == 200 and not response.streaming and not _personal(request, response):
                 ttl = timeout if timeout is not None else getattr(settings, "PORTAL_PAGE_CACHE_SECONDS",
                                                                   DEFAULT_TIMEOUT)
                 cache.set(key, (response.content, response["Content-Type"],

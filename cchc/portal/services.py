@@ -8,13 +8,14 @@ Every save is audited by django-auditlog (registered in apps.py) with the acting
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
@@ -195,18 +196,30 @@ def guide_save(*, guide: ServiceGuide, body: str) -> ServiceGuide:
 
 # --- interest: views ------------------------------------------------------------------------------
 #
-# A view is one INSERT of (article_id, day) into ArticleHit: no IP, no cookie, no user, and no UPDATE
-# of a shared counter row, so a popular article never makes readers queue on a row lock. The rollup
-# (a django-tasks task scheduled at most every PORTAL_VIEWS_ROLLUP_SECONDS per process, and the
-# `portal_rollup_views` command for cron) folds the hits into ArticleDailyViews — one row per
-# (article, day), written by a batched upsert — and deletes them. Figures are thus up to a few minutes
-# behind, which is fine for "mức độ quan tâm".
+# A view carries no IP, no cookie and no user: only which article and which day, and it is never an
+# UPDATE of a shared counter row, so a popular article never makes readers queue on a row lock.
+#
+# Where it is counted depends on the cache:
+# - Redis (REDIS_URL): one round trip — HINCRBY on the day's hash (one field per article), SADD of
+#   the day into the set of days to fold, and the rollup's "scheduled" flag. No database write, so a
+#   cached article page costs no query at all.
+# - otherwise: one INSERT of (article_id, day) into ArticleHit, as before.
+# The rollup (a django-tasks task scheduled at most every PORTAL_VIEWS_ROLLUP_SECONDS, and the
+# `portal_rollup_views` command for cron) folds both into ArticleDailyViews — one row per
+# (article, day), written by a batched upsert. Figures are thus up to a few minutes behind, which
+# is fine for "mức độ quan tâm".
+
+logger = logging.getLogger(__name__)
 
 BOT_UA = re.compile(
     r"bot|crawl|spider|slurp|facebookexternalhit|facebookcatalog|zalo|preview|curl|wget|python-requests|"
     r"python-urllib|httpclient|headless|lighthouse|monitor|scan|feed|fetch",
     re.IGNORECASE,
 )
+ROLLUP_FLAG = "portal:views-rollup"
+DAYS_KEY = "portal:views:days"  # days whose hash holds counts not folded yet
+FOLDING_KEY = "portal:views:folding"  # days taken by a rollup and not yet written to the database
+LOCK_KEY = "portal:views:lock"
 
 
 def is_bot(user_agent: str) -> bool:
@@ -217,8 +230,7 @@ def view_record(*, article: Article, user_agent: str) -> bool:
     """Count one view of a published article by a person (not a bot). Returns whether it counted."""
     if article.status != S.PUBLISHED or is_bot(user_agent):
         return False
-    ArticleHit.objects.create(article_id=article.pk, day=timezone.localdate())
-    _schedule_rollup()
+    _count(article.pk)
     return True
 
 
@@ -227,25 +239,102 @@ def view_record_pk(*, article_id: int, user_agent: str) -> bool:
     (an unpublish makes that page stale), so only the reader is checked."""
     if is_bot(user_agent):
         return False
+    _count(article_id)
+    return True
+
+
+def _redis():
+    """The redis-py client behind Django's cache when that cache is Redis, else None."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)
+
+
+def _key(name: str) -> str:
+    from django.core.cache import caches
+
+    return caches["default"].make_key(name)  # the cache's KEY_PREFIX: two sites may share one Redis
+
+
+def _day_key(day: str) -> str:
+    return _key(f"portal:views:{day}")
+
+
+def _fold_key(day: str) -> str:
+    return _key(f"portal:views:fold:{day}")
+
+
+def _count(article_id: int) -> None:
+    client = _redis()
+    if client is not None:
+        from redis.exceptions import RedisError
+
+        every = getattr(settings, "PORTAL_VIEWS_ROLLUP_SECONDS", 300)
+        day = timezone.localdate().isoformat()
+        try:
+            pipe = client.pipeline(transaction=False)
+            pipe.hincrby(_day_key(day), str(article_id), 1)
+            pipe.sadd(_key(DAYS_KEY), day)
+            if every:
+                pipe.set(_key(ROLLUP_FLAG), 1, nx=True, ex=every)
+            done = pipe.execute()
+        except RedisError:
+            # Redis unreachable: the page was rendered live anyway; keep the view in the database.
+            logger.warning("portal: Redis không nhận được lượt xem, ghi vào cơ sở dữ liệu", exc_info=True)
+        else:
+            if every and done[2]:
+                _enqueue_rollup()
+            return
     ArticleHit.objects.create(article_id=article_id, day=timezone.localdate())
     _schedule_rollup()
-    return True
+
+
+def _enqueue_rollup() -> None:
+    from .tasks import rollup_views
+
+    transaction.on_commit(rollup_views.enqueue)
 
 
 def _schedule_rollup() -> None:
     every = getattr(settings, "PORTAL_VIEWS_ROLLUP_SECONDS", 300)
-    if every and cache.add("portal:views-rollup", 1, timeout=every):
-        from .tasks import rollup_views
-
-        transaction.on_commit(rollup_views.enqueue)
+    if every and cache.add(ROLLUP_FLAG, 1, timeout=every):
+        _enqueue_rollup()
 
 
-def views_rollup() -> int:
-    """Fold pending hits into the daily counts. Returns the number of hits folded.
+def _add_counts(counts: dict[tuple[int, datetime.date], int]) -> int:
+    """Add `counts` to the daily rows (inside the caller's transaction); returns the views added.
 
-    The counts of the (article, day) pairs concerned are read, added to, and written back with one
-    INSERT … ON CONFLICT DO UPDATE per 500 pairs (SQLite and PostgreSQL alike), so a busy day's
-    rollup holds the write lock for a few statements rather than one UPDATE per pair.
+    One INSERT … ON CONFLICT DO UPDATE SET count = count + new per 500 pairs (SQLite and PostgreSQL
+    alike): the addition happens in the database, so two rollups that write the same (article,
+    day) — the database hits and Redis's counters — add up instead of overwriting each other, and a
+    busy day's rollup holds the write lock for a few statements rather than one UPDATE per pair.
+    Counts of a deleted article are dropped."""
+    if not counts:
+        return 0
+    live = set(Article.objects.filter(pk__in={a for a, _ in counts}).values_list("pk", flat=True))
+    pairs = sorted((pair, n) for pair, n in counts.items() if pair[0] in live and n > 0)
+    if not pairs:
+        return 0
+    qn = connection.ops.quote_name
+    table = qn(ArticleDailyViews._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), 500):
+            batch = pairs[start:start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} (article_id, day, {qn('count')}) VALUES "  # noqa: S608 - names only
+                + ", ".join(["(%s, %s, %s)"] * len(batch))
+                + f" ON CONFLICT (article_id, day) DO UPDATE SET {qn('count')} = {table}.{qn('count')} + EXCLUDED.{qn('count')}",
+                [v for (a, d), n in batch for v in (a, connection.ops.adapt_datefield_value(d), n)],
+            )
+    return sum(n for _, n in pairs)
+
+
+def _rollup_hits() -> int:
+    """Fold the ArticleHit rows (the counting without Redis) and delete them.
 
     Safe to run concurrently: the hits are deleted in the same transaction, and when another rollup
     took some of them first (fewer rows deleted than counted) this one rolls back, its writes too.
@@ -257,32 +346,103 @@ def views_rollup() -> int:
             return 0
         pending = ArticleHit.objects.filter(id__lte=last)
         groups = list(pending.values("article_id", "day").annotate(n=Count("id")).order_by("article_id", "day"))
-        live = set(
-            Article.objects.filter(pk__in={g["article_id"] for g in groups}).values_list("pk", flat=True)
-        )
-        groups_live = [g for g in groups if g["article_id"] in live]  # an article may have been deleted
-        existing = {
-            (article_id, day): count
-            for article_id, day, count in ArticleDailyViews.objects.filter(
-                article_id__in={g["article_id"] for g in groups_live}, day__in={g["day"] for g in groups_live}
-            ).values_list("article_id", "day", "count")
-        }
-        rows = [
-            ArticleDailyViews(article_id=g["article_id"], day=g["day"],
-                              count=existing.get((g["article_id"], g["day"]), 0) + g["n"])
-            for g in groups_live
-        ]
-        ArticleDailyViews.objects.bulk_create(
-            rows, batch_size=500, update_conflicts=True, unique_fields=["article", "day"], update_fields=["count"]
-        )
+        folded = _add_counts({(g["article_id"], g["day"]): g["n"] for g in groups})
         deleted, _ = pending.delete()
         if deleted != sum(g["n"] for g in groups):
             raise _Raced()
-    if groups_live:
+    return folded
+
+
+# Takes a day's hash away from the readers in one atomic step: renamed to the day's "fold" key (or
+# merged into it, when an earlier rollup failed to write it to the database and left it there), and
+# the day moved from the set of days to count into the set of days being folded. A view arriving
+# after this creates a fresh hash and puts the day back: nothing is lost, nothing taken twice.
+_CLAIM = """
+if redis.call('exists', KEYS[1]) == 1 then
+  if redis.call('exists', KEYS[2]) == 0 then
+    redis.call('rename', KEYS[1], KEYS[2])
+  else
+    local v = redis.call('hgetall', KEYS[1])
+    for i = 1, #v, 2 do redis.call('hincrby', KEYS[2], v[i], v[i + 1]) end
+    redis.call('del', KEYS[1])
+  end
+  redis.call('sadd', KEYS[4], ARGV[1])
+end
+redis.call('srem', KEYS[3], ARGV[1])
+return 1
+"""
+
+
+def _rollup_redis(client) -> int:
+    """Fold Redis's counters into the database. One rollup at a time (a Redis lock); each day's fold
+    key is deleted only after the database transaction that added it has committed, and a failed
+    write leaves it for the next rollup. (A process killed between that commit and the DELETE would
+    count the batch twice: the one window left, a few microseconds per rollup.)"""
+    lock = client.lock(_key(LOCK_KEY), timeout=600)
+    if not lock.acquire(blocking=False):
+        return 0  # another rollup is folding right now; the next one takes what it leaves
+    try:
+        claim = client.register_script(_CLAIM)
+        for raw_day in client.smembers(_key(DAYS_KEY)):
+            day = raw_day.decode()
+            claim(keys=[_day_key(day), _fold_key(day), _key(DAYS_KEY), _key(FOLDING_KEY)], args=[day])
+        folded = 0
+        for raw_day in sorted(client.smembers(_key(FOLDING_KEY))):
+            day = raw_day.decode()
+            counts = {(int(a), datetime.date.fromisoformat(day)): int(n)
+                      for a, n in client.hgetall(_fold_key(day)).items()}
+            with transaction.atomic():
+                folded += _add_counts(counts)
+            pipe = client.pipeline(transaction=True)
+            pipe.delete(_fold_key(day))
+            pipe.srem(_key(FOLDING_KEY), day)
+            pipe.execute()
+        return folded
+    finally:
+        from redis.exceptions import LockError
+
+        try:
+            lock.release()
+        except LockError:  # held longer than its timeout: it expired already
+            pass
+
+
+def views_pending() -> int:
+    """Views counted but not folded yet (the stats page says so)."""
+    pending = ArticleHit.objects.count()
+    client = _redis()
+    if client is not None:
+        from redis.exceptions import RedisError
+
+        try:
+            for name in (DAYS_KEY, FOLDING_KEY):
+                for raw_day in client.smembers(_key(name)):
+                    key = _day_key(raw_day.decode()) if name == DAYS_KEY else _fold_key(raw_day.decode())
+                    pending += sum(int(n) for n in client.hvals(key))
+        except RedisError:
+            pass
+    return pending
+
+
+def views_rollup() -> int:
+    """Fold pending views (ArticleHit rows, and Redis's counters when the cache is Redis) into the
+    daily counts. Returns the number of views folded. Raises _Raced when another rollup took some
+    of the database hits first (views_rollup_safe turns that into 0)."""
+    try:
+        folded = _rollup_hits()
+        raced = False
+    except _Raced:
+        folded, raced = 0, True
+    client = _redis()
+    if client is not None:
+        folded += _rollup_redis(client)
+    if folded:
         from .cache import bump
 
         bump()  # the cached pages show view counts and "most read": render them afresh
-    return sum(g["n"] for g in groups_live)
+    if raced:
+        raise _Raced()
+    return folded
 
 
 class _Raced(Exception):

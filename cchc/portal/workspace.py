@@ -25,7 +25,7 @@ from .forms import (
     ArticleForm, ContactForm, ImageUploadForm, LegalDocumentForm, ProcedureChangeForm, PublishForm, ReturnForm,
     ServiceGuideForm,
 )
-from .models import Article, ArticleHit, ArticleStatus, Contact, LegalDocument, ProcedureChange, ServiceGuide
+from .models import Article, ArticleStatus, Contact, LegalDocument, ProcedureChange, ServiceGuide
 
 STATUS_TABS = [("", "Tất cả")] + list(ArticleStatus.choices)
 # kind in the URL → (model, form, plural label, columns shown in the list)
@@ -209,7 +209,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/ws_stats.html", {
         "days": days, "periods": PERIODS, "start": start, "end": end, "bars": bars, "chart_w": width,
         "chart_h": height, "peak": peak, "total": total, "top": top, "top_max": top_max, "published": published,
-        "by_unit": by_unit, "pending": ArticleHit.objects.count(),
+        "by_unit": by_unit, "pending": services.views_pending(),
     })
 
 

@@ -128,3 +128,47 @@ def test_query_count_of_a_cached_home_page_is_flat(client, ctv):
     with CaptureQueriesContext(connection) as large:
         get(client, "/cai-cach-hanh-chinh/")
     assert len(small.captured_queries) == len(large.captured_queries) == 0
+
+
+@pytest.mark.parametrize("url", ["/cai-cach-hanh-chinh/tin-tuc/", "/cai-cach-hanh-chinh/tim-kiem/?q=cai+cach"])
+def test_an_anonymous_reader_with_a_csrf_cookie_gets_the_cached_page(client, ctv, url):
+    """A reader who once opened the login page carries a csrftoken cookie: still anonymous, still
+    served from the cache, without a query."""
+    make_article(ctv)
+    get(client, url)
+    client.cookies["csrftoken"] = "x" * 32
+    with CaptureQueriesContext(connection) as ctx:
+        page = get(client, url)
+    assert page["X-Portal-Cache"] == "hit"
+    assert len(ctx.captured_queries) == 0
+    assert "csrftoken" not in page.cookies  # the cached page sets no cookie of its own
+
+
+def test_an_anonymous_reader_with_a_stale_session_cookie_gets_the_cached_page(client, ctv):
+    """A session cookie left from an expired sign-in: the session is looked up (one query, to know
+    the reader is nobody) and the page still comes from the cache."""
+    article = make_article(ctv)
+    get(client, "/cai-cach-hanh-chinh/tin-tuc/")
+    client.cookies["sessionid"] = "khong-con-phien-nao-nhu-vay-0123456"
+    with CaptureQueriesContext(connection) as ctx:
+        page = get(client, "/cai-cach-hanh-chinh/tin-tuc/")
+    assert page["X-Portal-Cache"] == "hit"
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["SELECT"]
+    assert article.title in page.content.decode()
+
+
+def test_a_page_that_sets_a_cookie_is_never_stored(client, ctv, monkeypatch):
+    """Whatever sets a cookie (a CSRF token, a message) belongs to one reader: not cached."""
+    from django.middleware.csrf import get_token
+
+    from cchc.portal import views
+
+    real = views._render
+
+    def with_token(request, *args, **kwargs):
+        get_token(request)
+        return real(request, *args, **kwargs)
+
+    monkeypatch.setattr(views, "_render", with_token)
+    assert "X-Portal-Cache" not in get(client, "/cai-cach-hanh-chinh/lien-he/")
+    assert "X-Portal-Cache" not in get(client, "/cai-cach-hanh-chinh/lien-he/")
