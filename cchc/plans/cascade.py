@@ -7,12 +7,16 @@ deadline day (Asia/Ho_Chi_Minh) is on time.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import os
 import re
+import tempfile
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +24,7 @@ from django.utils import timezone
 from cchc.lib.text import fold
 from cchc.orgs.models import Unit
 
+from . import drafts
 from .models import Assignment, AssignmentRole, Evidence, Obligation, Plan, PlanKind, PlanRequest, Progress
 from .notifications import notify_unit_people
 from .services import assignment_set_progress
@@ -220,3 +225,111 @@ def remind_missing(*, request: PlanRequest, user=None) -> int:
             o.reminded_at, o.reminders = now, o.reminders + 1
         Obligation.objects.bulk_update(missing, ["reminded_at", "reminders"], batch_size=1000)
     return len(missing)
+
+
+# ------------------------------------------------------------------------------------------------
+# Every unit's draft in one ZIP, as a background job with progress
+
+
+DRAFTS_JOB = "plans.cascade_drafts"
+NO_UNITS = "Yêu cầu này chưa có đơn vị nào nên không có dự thảo nào để tạo."
+# Above this many drafts the job renders on every core (a forked pool); below it, in its own process.
+POOL_FROM = 200
+
+
+def drafts_job_start(*, plan_request: PlanRequest, user):
+    """Start (or, while one runs, reuse) the job that builds every requested unit's draft."""
+    from cchc.jobs import services as jobs
+
+    count = plan_request.obligations.count()
+    if not count:
+        raise ValidationError(NO_UNITS)
+    parent = plan_request.parent
+    return jobs.start(DRAFTS_JOB, user=user, unit=parent.unit, params={"request": plan_request.pk},
+                      title=f"Dự thảo kế hoạch cho {count} đơn vị thực hiện {parent.display_number}",
+                      dedupe_key=f"{DRAFTS_JOB}:{plan_request.pk}")
+
+
+def draft_file_name(unit: Unit) -> str:
+    """"37.BG_uy-ban-nhan-dan-xa-binh-giang.docx": ASCII, so every unzip tool shows it the same."""
+    code = re.sub(r"[^A-Za-z0-9.-]+", "-", unit.code).strip("-") or str(unit.pk)
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(unit.name)).strip("-")[:80]
+    return f"{code}_{slug}.docx"
+
+
+def obligation_draft(obligation: Obligation, prepared: drafts.PreparedParent | None = None) -> drafts.Draft:
+    """The unit's draft as its page shows it: the one it saved, else the generated one."""
+    if obligation.draft:
+        return drafts.draft_from_dict(obligation.draft)
+    return drafts.draft_for(obligation.request.parent, obligation.unit, prepared=prepared)
+
+
+def obligation_docx(obligation: Obligation, prepared: drafts.PreparedParent | None = None) -> bytes:
+    """The DOCX a unit downloads from its page (plans:obligation_draft_docx)."""
+    return drafts.render_docx(drafts.draft_document(obligation_draft(obligation, prepared),
+                                                    year=obligation.request.deadline.year))
+
+
+_BATCH: tuple[list[Obligation], drafts.PreparedParent] | None = None  # read by forked pool processes
+
+
+def _render(index: int) -> tuple[int, bytes | None, str]:
+    obligations, prepared = _BATCH
+    try:
+        return index, obligation_docx(obligations[index], prepared), ""
+    except ValueError as exc:  # a unit of a kind that issues no plan of its own
+        return index, None, str(exc)
+
+
+def _rendered(obligations: list[Obligation], prepared: drafts.PreparedParent):
+    """(index, DOCX bytes or None, reason) for each obligation, in order."""
+    global _BATCH
+    _BATCH = (obligations, prepared)
+    processes = min(2, os.cpu_count() or 1)
+    try:
+        if len(obligations) < POOL_FROM or processes < 2 or connection.in_atomic_block:
+            yield from map(_render, range(len(obligations)))
+            return
+        # Everything the drafts read is in memory already: the children use no database. The
+        # connection is closed before forking so no child holds a copy of its socket.
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(_render, range(len(obligations)), chunksize=16)
+    finally:
+        _BATCH = None
+
+
+def drafts_zip(plan_request: PlanRequest, progress=lambda done, total: None, out=None):
+    """Every obligation's draft DOCX in one ZIP (one file per unit, see `draft_file_name`), written to
+    `out` (a binary file; a new temporary file if None), which is returned at its end. Units that get
+    no draft are listed in "khong-lap-duoc.txt" with the reason."""
+    obligations = list(plan_request.obligations.select_related("unit__parent", "request__parent__unit")
+                       .order_by("unit__code"))
+    if not obligations:
+        raise ValidationError(NO_UNITS)
+    parent = obligations[0].request.parent
+    for o in obligations:  # one parent object for all, so what prepare() read is shared
+        o.request.parent = parent
+    prepared = drafts.prepare(parent, [o.unit for o in obligations])
+    out = out or tempfile.TemporaryFile()
+    skipped: list[str] = []
+    total = len(obligations)
+    progress(0, total)
+    # The DOCX files are compressed already: stored, not compressed again.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for done, (index, data, reason) in enumerate(_rendered(obligations, prepared), 1):
+            unit = obligations[index].unit
+            if data is None:
+                skipped.append(f"{unit.code} {unit.name}: {reason}")
+            else:
+                archive.writestr(draft_file_name(unit), data)
+            progress(done, total)
+        if skipped:
+            archive.writestr("khong-lap-duoc.txt", "Đơn vị không lập được dự thảo:\n" + "\n".join(skipped) + "\n")
+    out.seek(0)
+    return out
+
+
+def drafts_job_run(job, progress):
+    plan_request = PlanRequest.objects.select_related("parent").get(pk=job.params["request"])
+    return f"du-thao-ke-hoach-{plan_request.pk}.zip", drafts_zip(plan_request, progress)

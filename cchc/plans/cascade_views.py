@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc import policy
-from cchc.documents.official import DOCX_CONTENT_TYPE, render_docx
+from cchc.documents.official import DOCX_CONTENT_TYPE
 from cchc.documents.tables import XLSX_CONTENT_TYPE, format_date, write_xlsx
 from cchc.orgs.models import UnitKind
 from cchc.orgs.resolver import group_members
@@ -50,8 +50,16 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def request_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The coordinator's live table: required, on time, late, missing; filters, chart, reminders."""
+    """The coordinator's live table: required, on time, late, missing; filters, chart, reminders.
+    POST "tao_du_thao": every unit's draft in one ZIP, built in the background (its progress page)."""
     plan_request = policy.access_plan_request(request.user, pk)
+    if request.method == "POST" and "tao_du_thao" in request.POST:
+        try:
+            job = cascade.drafts_job_start(plan_request=plan_request, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("plans:request_status", pk=plan_request.pk)
+        return redirect("jobs:detail", pk=job.pk)
     kind = request.GET.get("loai", "")
     status = request.GET.get("tinh_trang", "")
     all_rows = cascade.status_rows(plan_request)
@@ -129,9 +137,7 @@ def obligation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _draft(obligation: Obligation):
-    if obligation.draft:
-        return drafts.draft_from_dict(obligation.draft)
-    return drafts.draft_for(obligation.request.parent, obligation.unit)
+    return cascade.obligation_draft(obligation)
 
 
 @login_required
@@ -206,9 +212,7 @@ def obligation_save_draft(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def obligation_draft_docx(request: HttpRequest, pk: int) -> HttpResponse:
     obligation = policy.access_obligation(request.user, pk)
-    draft = _draft(obligation)
-    year = obligation.request.deadline.year
-    response = HttpResponse(render_docx(drafts.draft_document(draft, year=year)), content_type=DOCX_CONTENT_TYPE)
+    response = HttpResponse(cascade.obligation_docx(obligation), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="du-thao-ke-hoach-{obligation.unit.code}.docx"'
     return response
 

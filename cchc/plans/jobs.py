@@ -25,26 +25,34 @@ def blocks_from_json(blocks: list[dict], source_format: str) -> ExtractedDocumen
     )
 
 
-def import_run(import_id: int, *, started: float | None = None) -> None:
+def import_run(import_id: int, *, started: float | None = None, beat=None) -> None:
+    """Extract and read the upload; `beat(done, total)` is told each step (the background job's
+    progress and heartbeat). Nothing but the final update writes what was read: a worker killed
+    midway leaves the import running with no text, which the stale rule then marks failed."""
     job = PlanImport.objects.get(pk=import_id)
     started = started or time.monotonic()
     PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, progress=0.05)
 
     def progress(fraction: float) -> None:
         # Extraction is most of the work (OCR): it fills the bar up to 90 %.
-        PlanImport.objects.filter(pk=job.pk).update(progress=0.05 + 0.85 * min(1.0, fraction))
+        PlanImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+            progress=0.05 + 0.85 * min(1.0, fraction))
+        if beat is not None:
+            beat(round(90 * min(1.0, fraction)), 100)
 
     try:
         with job.file.open("rb") as fh:
             data = fh.read()
         document = extract(data, job.file_name, progress=progress)
+        progress(1.0)
         # Reading the structure now proves it is a plan before anyone is asked to confirm.
         read_plan(document, resolver=UnitResolver(context=import_context(job)))
     except (DocumentError, NotAPlanError) as exc:
-        PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=str(exc), progress=1,
-                                                    seconds=time.monotonic() - started)
+        PlanImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, error=str(exc), progress=1, seconds=time.monotonic() - started)
         return
-    PlanImport.objects.filter(pk=job.pk).update(
+    # Only a running import is completed: one marked failed meanwhile (a stale worker) stays failed.
+    PlanImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
         status=ImportStatus.DONE, progress=1, blocks=blocks_to_json(document), source_format=document.source_format,
         seconds=time.monotonic() - started,
     )
@@ -78,13 +86,31 @@ def import_read_as(job: PlanImport, unit) -> PlanImport:
     return job
 
 
+IMPORT_JOB = "plans.import"
+
+
 def import_start(*, user, upload_name: str, data: bytes, context_unit=None, obligation=None) -> PlanImport:
+    """Store the upload and read it in the background, as a job (cchc.jobs) so a worker killed
+    mid-read is noticed: the import is then marked failed with the jobs' stale message."""
     from django.core.files.base import ContentFile
 
-    from .tasks import read_plan_upload
+    from cchc.jobs import services as jobs
 
     job = PlanImport(user=user, context_unit=context_unit, file_name=upload_name[:255], obligation=obligation)
     job.file.save(upload_name, ContentFile(data), save=False)
-    job.save()
-    transaction.on_commit(lambda: read_plan_upload.enqueue(job.pk))
+    with transaction.atomic():
+        job.save()
+        jobs.start(IMPORT_JOB, user=user, unit=context_unit, params={"import": job.pk},
+                   title=f"Đọc kế hoạch: {job.file_name}", dedupe_key=f"{IMPORT_JOB}:{job.pk}")
     return job
+
+
+def import_job_run(background, progress) -> None:
+    import_run(background.params["import"], beat=progress)
+
+
+def import_job_failed(background, message: str) -> None:
+    """The background job failed (worker killed, unexpected error): so does the import, with its message."""
+    PlanImport.objects.filter(pk=background.params["import"],
+                              status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]).update(
+        status=ImportStatus.FAILED, error=message, progress=1)
