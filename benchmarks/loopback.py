@@ -12,7 +12,8 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -89,15 +90,19 @@ class Measured:
     rps: float
     latencies_ms: list[float]
     errors: list[str]  # "status path" of each answer other than 200
+    headers: Counter = field(default_factory=Counter)  # values of the `header` asked of measure()
 
     def percentile(self, p: int) -> float:
         return statistics.quantiles(self.latencies_ms, n=100)[p - 1]
 
 
-def measure(port: int, paths: list[str], *, threads: int, user_agent: str = PHONE) -> Measured:
-    """GET every path with `threads` client threads, each request on a new connection."""
+def measure(port: int, paths: list[str], *, threads: int, user_agent: str = PHONE,
+            header: str | None = None) -> Measured:
+    """GET every path with `threads` client threads, each request on a new connection; with
+    `header`, also count the values of that response header (e.g. X-Portal-Cache: hit / miss)."""
     latencies: list[float] = []
     errors: list[str] = []
+    seen: Counter = Counter()
     lock = threading.Lock()
     queue = list(paths)
 
@@ -115,6 +120,7 @@ def measure(port: int, paths: list[str], *, threads: int, user_agent: str = PHON
                 response.read()
                 conn.close()
                 status = response.status
+                value = response.getheader(header, "-") if header else None
             except OSError as exc:
                 status = type(exc).__name__
             elapsed = time.perf_counter() - start
@@ -122,6 +128,8 @@ def measure(port: int, paths: list[str], *, threads: int, user_agent: str = PHON
                 latencies.append(elapsed * 1000)
                 if status != 200:
                     errors.append(f"{status} {path}")
+                if header and status == 200:
+                    seen[value] += 1
 
     start = time.perf_counter()
     pool = [threading.Thread(target=worker) for _ in range(threads)]
@@ -129,7 +137,7 @@ def measure(port: int, paths: list[str], *, threads: int, user_agent: str = PHON
         t.start()
     for t in pool:
         t.join()
-    return Measured(len(latencies) / (time.perf_counter() - start), latencies, errors)
+    return Measured(len(latencies) / (time.perf_counter() - start), latencies, errors, seen)
 
 
 def fetch(port: int, paths: list[str], *, threads: int, user_agent: str = PHONE) -> tuple[float, float]:
