@@ -19,6 +19,7 @@ from cchc.documents.tables import format_date, parse_date
 from cchc.lib.text import fold, squeeze
 
 from .models import Membership, NameMapping, Role, Unit, UnitGroup, UnitKind, active_units_q
+from .signals import unit_merged, units_changed
 
 User = get_user_model()
 
@@ -69,15 +70,16 @@ def _check_parent(unit: Unit, parent: Unit | None) -> None:
 
 @transaction.atomic
 def unit_save(*, unit: Unit, predecessors: list[Unit] | None = None) -> Unit:
-    """Create or update a unit after validating it; keeps the tree paths right."""
+    """Create or update a unit after validating it; keeps the tree paths right. A new unit, or one
+    whose kind or dates changed, is announced (`units_changed`): a report period still taking
+    entry then expects its report."""
     unit.name = squeeze(unit.name)
     unit.short_name = squeeze(unit.short_name)
     unit.aliases = [squeeze(a) for a in unit.aliases if squeeze(a)]
     if unit.pk:
         _check_parent(unit, unit.parent)
-    parent_changed = unit.pk is None or (
-        Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first() != unit.parent_id
-    )
+    before = Unit.objects.filter(pk=unit.pk).values("parent_id", *_IN_FORCE_FIELDS).first() if unit.pk else None
+    parent_changed = before is None or before["parent_id"] != unit.parent_id
     unit.full_clean(exclude=["path", "depth"])
     unit.save()
     if predecessors is not None:
@@ -85,10 +87,15 @@ def unit_save(*, unit: Unit, predecessors: list[Unit] | None = None) -> Unit:
     if parent_changed:
         tree_rebuild_paths()
         unit.refresh_from_db(fields=["path", "depth"])
+    if before is None or any(before[f] != getattr(unit, f) for f in _IN_FORCE_FIELDS):
+        units_changed.send(sender=Unit, units=[unit])
     return unit
 
 
-@transaction.atomic
+# What decides whether a unit must report in a period (its kind, in force at the window's end).
+_IN_FORCE_FIELDS = ("kind", "valid_from", "valid_to")
+
+
 @transaction.atomic
 def unit_merge(
     *, sources: list[Unit], into: Unit, on: datetime.date
@@ -96,7 +103,13 @@ def unit_merge(
     """Record that `sources` were merged into `into` on a date: they stay, closed, as history.
 
     The sources are locked first, so two merges of one unit at once cannot both go through: a unit
-    already merged into another (or closed) is refused, and the unit keeps one successor."""
+    already merged into another (or closed) is refused, and the unit keeps one successor.
+
+    Then `unit_merged` is sent in the same transaction; the reports app answers it (see
+    `cchc.reports.services.merged`): `into` gets its report in every period still taking entry,
+    and the sources' unsent reports of those periods can no longer be sent. Because the sources'
+    rows stay locked until commit, an officer sending a source's report at that moment either
+    lands first (the report is sent, and compiles under `into`) or waits and is refused."""
     if into in sources:
         raise ValidationError("Đơn vị mới không thể là một trong các đơn vị bị sáp nhập.")
     locked = {u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=[s.pk for s in sources]).order_by("pk")}
@@ -113,6 +126,7 @@ def unit_merge(
     into.valid_from = into.valid_from or on
     into.save()
     into.predecessors.add(*sources)
+    unit_merged.send(sender=Unit, sources=sources, into=into, on=on)
     return into
 
 
@@ -311,6 +325,7 @@ def _apply_import(records: list[dict], existing: dict[str, Unit], result: Import
 
     touched_tree = False
     status: dict[str, str] = {}
+    in_force_changed: list[Unit] = []
     for rec in ordered:
         unit = by_code.get(rec["code"]) or Unit(code=rec["code"])
         parent = by_code[rec["parent"]] if rec["parent"] else None
@@ -325,6 +340,8 @@ def _apply_import(records: list[dict], existing: dict[str, Unit], result: Import
         )
         if changed:
             touched_tree |= is_new or unit.parent_id != (parent.pk if parent else None)
+            if is_new or any(getattr(unit, f) != values[f] for f in _IN_FORCE_FIELDS):
+                in_force_changed.append(unit)
             for k, v in values.items():
                 setattr(unit, k, v)
             unit.parent = parent
@@ -346,6 +363,8 @@ def _apply_import(records: list[dict], existing: dict[str, Unit], result: Import
         setattr(result, value, getattr(result, value) + 1)
     if touched_tree:
         tree_rebuild_paths()
+    if in_force_changed:
+        units_changed.send(sender=Unit, units=in_force_changed)
 
 
 def units_export_rows(units) -> tuple[list[str], list[list[str]]]:

@@ -9,10 +9,11 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from cchc.reports import models
+        from cchc.reports import models, signals
 
         auditlog.register(models.FormSet)
         auditlog.register(models.Indicator)
         auditlog.register(models.Period)
         auditlog.register(models.Report, exclude_fields=["updated_at", "revision"])
         auditlog.register(models.ReportValue)
+        signals.connect()  # units created or merged while a period is open get their report

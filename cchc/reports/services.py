@@ -76,13 +76,71 @@ def open_period(
             period.save()
     except IntegrityError:  # the same period opened a moment ago by someone else
         raise ReportError(f"Kỳ báo cáo {period.label.lower()} đã được mở.") from None
-    units = list(expected_units(period))
+    _create_reports(period, list(expected_units(period)), by=by)
+    return period
+
+
+def _create_reports(period: Period, units: list[Unit], *, by=None) -> list[Report]:
+    """Each unit's report of the period, as opening makes it, with its "opened" step. Nothing is
+    copied in: what the records say is computed while the report is live (`cchc.reports.live`)
+    and frozen when it is submitted."""
     reports = [Report(period=period, unit=u) for u in units]
-    # Nothing is copied in at opening: what the records say is computed while the report is live
-    # (`cchc.reports.live`) and frozen when it is submitted.
     Report.objects.bulk_create(reports, batch_size=1000)
     ReportStep.objects.bulk_create([ReportStep(report=r, action=Action.OPENED, by=by) for r in reports], batch_size=1000)
-    return period
+    return reports
+
+
+def periods_taking_entry(today: datetime.date | None = None):
+    """Periods already opened whose entry is not locked yet."""
+    return Period.objects.filter(locked_on__gte=today or timezone.localdate()).order_by("start")
+
+
+@transaction.atomic
+def ensure_reports(units: list[Unit], *, by=None) -> list[Report]:
+    """A unit that appears while periods are open (created, merged into, its dates or kind changed)
+    must report like the others: in every period still taking entry where it is expected (of the
+    period's kinds, in force at the window's end) and has no report yet, its report is created as
+    opening creates it. Idempotent; returns the reports created.
+
+    Two of these at once for one unit (or one racing a compile that creates the report) meet on
+    the (period, unit) unique constraint: the one that finds the report already there skips it."""
+    ids = [u.pk for u in units]
+    created: list[Report] = []
+    for period in periods_taking_entry():
+        missing = list(
+            Unit.objects.filter(active_units_q(period.end), pk__in=ids, kind__in=period.reporting_kinds)
+            .exclude(reports__period=period)
+            .order_by("path")
+        )
+        if not missing:
+            continue
+        try:
+            with transaction.atomic():
+                created += _create_reports(period, missing, by=by)
+        except IntegrityError:  # some made a moment ago by someone else: one by one, skipping those
+            for unit in missing:
+                try:
+                    with transaction.atomic():
+                        created += _create_reports(period, [unit], by=by)
+                except IntegrityError:
+                    pass
+    return created
+
+
+def merged(*, sources: list[Unit], into: Unit, on: datetime.date, by=None) -> list[Report]:
+    """What a merger of units means for the reports (called inside `unit_merge`'s transaction,
+    through the `unit_merged` signal), as a mature reporting system does it:
+
+    - `into` reports for every period still taking entry where it is expected, whether it is a
+      new unit or an existing one (its report is created, as opening creates it);
+    - the sources leave the expected set of every period whose window ends on or after `on`
+      (completeness counts units in force at the window's end), so rates stay ≤ 100 %;
+    - their reports already sent or approved stay as history: they can still be approved, and they
+      compile under `into` (`cchc.reports.compile.sources`);
+    - their unsent reports of those periods are kept (what was typed is not lost) but can no longer
+      be saved or sent, nor a sent one returned or re-opened: `into` reports instead
+      (`refuse_if_no_longer_expected`)."""
+    return ensure_reports([into], by=by)
 
 
 def task_figures(period: Period, unit_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -179,8 +237,9 @@ def save_report(
 ) -> Report:
     """Save what the officer typed (`texts` by indicator id). Every value is checked; any problem →
     ReportError listing them all and nothing saved. `revision` is the one the person started from."""
-    report = Report.objects.select_for_update().select_related("period__form_set", "unit").get(pk=report.pk)
+    report = _lock(report, "period__form_set")
     _refuse_if_locked(report)
+    refuse_if_no_longer_expected(report)
     if revision != report.revision:
         raise ReportError(
             "Báo cáo vừa được người khác cập nhật sau khi bạn mở. Hãy tải lại trang để xem thay đổi rồi nhập lại."
@@ -297,8 +356,40 @@ def _save_narrative(report: Report, narrative: dict[str, str] | None, by) -> Rep
 # --- submit, return, approve --------------------------------------------------------------------
 
 
-def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+def _lock(report: Report, *related: str) -> Report:
+    """The report row, read again under a row lock, with its unit's row locked too: every
+    transition starts here and checks state and revision on what it gets, so of two people acting
+    at once the second waits and then sees what the first did. Only these two rows — never the
+    period, which every unit's report shares — and FOR NO KEY UPDATE, so rows pointing at them
+    (steps, values) are not held up. Locking the unit makes a merger of it (`unit_merge` locks its
+    sources) and a transition of its report take turns."""
+    return (
+        Report.objects.select_for_update(of=("self", "unit"), no_key=True)
+        .select_related("period", "unit", *related)
+        .get(pk=report.pk)
+    )
+
+
+def refuse_if_no_longer_expected(report: Report) -> None:
+    """A report the period opened for a unit that has since left the expected set (merged into
+    another unit or closed before the window's end, or in force only after it) is kept as it is:
+    nobody saves, sends, returns or re-opens it any more. A report entered for such a unit by hand
+    (history brought in after the fact, without the "opened" step) is not concerned."""
+    unit, period = report.unit, report.period
+    if unit.is_active_on(period.end) or not report.steps.filter(action=Action.OPENED).exists():
+        return
+    if unit.valid_from and unit.valid_from > period.end:
+        raise ReportError(
+            f"{unit.display_name} có hiệu lực từ ngày {unit.valid_from:%d/%m/%Y}, sau kỳ báo cáo này: "
+            "đơn vị không phải báo cáo kỳ này."
+        )
+    successor = unit.successors.order_by("pk").first()
+    if successor is not None:
+        name = successor.display_name
+        raise ReportError(f"Đơn vị đã sáp nhập vào {name}; báo cáo do {name} thực hiện.")
+    raise ReportError(
+        f"{unit.display_name} đã hết hiệu lực từ ngày {unit.valid_to:%d/%m/%Y}: đơn vị không còn báo cáo kỳ này."
+    )
 
 
 @transaction.atomic
@@ -306,6 +397,7 @@ def submit_report(report: Report, *, by=None) -> Report:
     report = _lock(report)
     if report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
         raise ReportError("Báo cáo đã được gửi trước đó.")
+    refuse_if_no_longer_expected(report)
     if timezone.localdate() > report.period.locked_on:
         raise ReportError(f"Kỳ báo cáo đã khóa từ sau ngày {report.period.locked_on:%d/%m/%Y}: không gửi được nữa.")
     live.freeze(report)  # the records' figures, as they are now, with the records behind them
@@ -322,6 +414,7 @@ def return_report(report: Report, *, comment: str, by=None) -> Report:
         raise ReportError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")
     if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
         raise ReportError("Chỉ trả lại được báo cáo đã gửi hoặc đã duyệt.")
+    refuse_if_no_longer_expected(report)
     report.status, report.approved_at = ReportStatus.RETURNED, None
     report.save(update_fields=["status", "approved_at", "updated_at"])
     ReportStep.objects.create(report=report, action=Action.RETURNED, by=by, comment=comment.strip())
@@ -363,6 +456,7 @@ def reopen_report(report: Report, *, comment: str, by=None) -> Report:
     report = _lock(report)
     if report.status != ReportStatus.APPROVED:
         raise ReportError("Chỉ mở lại được báo cáo đã duyệt.")
+    refuse_if_no_longer_expected(report)
     if not comment.strip():
         raise ReportError("Hãy ghi lý do mở lại báo cáo.")
     report.status, report.approved_at = ReportStatus.DRAFT, None
