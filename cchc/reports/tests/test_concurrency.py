@@ -6,12 +6,13 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
 from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import Indicator, PeriodKind, Report, ReportStatus, ReportStep, ReportValue
-from cchc.reports.services import open_period, save_report, submit_report
+from cchc.reports.services import approve_report, open_period, return_report, save_report, submit_report
 from cchc.test import BINH_GIANG, build_world
 
 pytestmark = [
@@ -24,7 +25,7 @@ pytestmark = [
 
 def race(*calls):
     """Run each call in its own thread (own connection), all released at once; returns, per call,
-    ("ok", result) or ("error", message)."""
+    ("ok", result) or ("error", message) for a refusal (ReportError, or ValidationError from units)."""
     barrier = threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
 
@@ -32,7 +33,7 @@ def race(*calls):
         barrier.wait()
         try:
             outcomes[i] = ("ok", call())
-        except ReportError as exc:
+        except (ReportError, ValidationError) as exc:
             outcomes[i] = ("error", " ".join(exc.messages))
         finally:
             connection.close()
@@ -85,3 +86,145 @@ def test_double_submit_is_one_submission(report):
     # Frozen once: one value per indicator, never two.
     pairs = list(ReportValue.objects.filter(report=report).values_list("indicator_id", flat=True))
     assert len(pairs) == len(set(pairs)) and pairs
+
+
+# --- approval racing a resubmission -------------------------------------------------------------
+
+STALE = "Đơn vị đã sửa và gửi lại báo cáo sau khi bạn mở trang: hãy xem lại số liệu mới rồi mới phê duyệt."
+NOT_SENT = "Chỉ phê duyệt được báo cáo đã gửi."
+
+
+def _value(report):
+    return ReportValue.objects.get(report=report, indicator=_indicator(report)).value
+
+
+def _resubmit(report, figure, revision):
+    """The unit's "save and send" on its returned report: one transaction."""
+    def call():
+        with transaction.atomic():
+            save_report(report, texts={_indicator(report).pk: str(figure)}, revision=revision)
+            return submit_report(report)
+    return call
+
+
+def test_approval_racing_a_resubmission_never_approves_unseen_figures(report):
+    """The approver's page shows revision r; the report is returned, and the unit edits and sends it
+    again while the approver clicks. Whichever lands first, the approval of r is refused (the report
+    is no longer sent, or it is a newer revision) and the unit's figure is the one kept."""
+    ind = _indicator(report)
+    save_report(report, texts={ind.pk: "1"}, revision=0)
+    for figure in (2, 3, 4, 5):
+        submit_report(report)
+        seen = Report.objects.get(pk=report.pk).revision
+        return_report(report, comment="Bổ sung số liệu")
+        outcomes = race(lambda: approve_report(report, revision=seen), _resubmit(report, figure, seen))
+        assert outcomes[1][0] == "ok", outcomes
+        assert outcomes[0] in (("error", NOT_SENT), ("error", STALE)), outcomes
+        report.refresh_from_db()
+        assert (report.status, report.revision, _value(report)) == (ReportStatus.SUBMITTED, seen + 1, figure)
+        return_report(report, comment="Vòng sau")
+    assert not ReportStep.objects.filter(report=report, action=ReportStep.Action.APPROVED).exists()
+    assert ReportStep.objects.filter(report=report, action=ReportStep.Action.SUBMITTED).count() == 8
+    assert ReportValue.objects.filter(report=report, indicator=ind).count() == 1
+
+
+def test_approval_racing_a_return_and_resubmission(report):
+    """Two superiors at once: one approves revision r, the other returns it and the unit sends
+    revision r + 1. Either the approval lands first — r is approved as seen, then returned and sent
+    again — or it is refused; never r + 1 approved, never two approvals."""
+    ind = _indicator(report)
+    save_report(report, texts={ind.pk: "1"}, revision=0)
+    submit_report(report)
+    for figure in (2, 3, 4, 5):
+        seen = Report.objects.get(pk=report.pk).revision
+
+        def return_and_resubmit(figure=figure, seen=seen):
+            return_report(report, comment="Sửa lại")
+            return _resubmit(report, figure, seen)()
+
+        approved_before = ReportStep.objects.filter(report=report, action=ReportStep.Action.APPROVED).count()
+        outcomes = race(lambda: approve_report(report, revision=seen), return_and_resubmit)
+        assert outcomes[1][0] == "ok", outcomes
+        assert outcomes[0][0] == "ok" or outcomes[0] in (("error", NOT_SENT), ("error", STALE)), outcomes
+        report.refresh_from_db()
+        assert (report.status, report.revision, _value(report)) == (ReportStatus.SUBMITTED, seen + 1, figure)
+        approved = ReportStep.objects.filter(report=report, action=ReportStep.Action.APPROVED).count() - approved_before
+        assert approved == (1 if outcomes[0][0] == "ok" else 0)
+        if approved:  # approved as seen, then returned: the timeline says so in that order
+            steps = list(report.steps.order_by("-pk").values_list("action", flat=True)[:4])
+            assert steps == ["submitted", "saved", "returned", "approved"]
+
+
+def test_approval_that_lands_first_leaves_the_units_stale_edit_refused(report):
+    """Approve wins: the unit, on a page from before it sent the report, tries to edit and send
+    again — refused clearly (sent and waiting, or approved), the approved figure unchanged."""
+    ind = _indicator(report)
+    save_report(report, texts={ind.pk: "6"}, revision=0)
+    submit_report(report)
+    outcomes = race(lambda: approve_report(report, revision=1), _resubmit(report, 7, 1))
+    assert outcomes[0][0] == "ok", outcomes
+    assert outcomes[1][0] == "error" and ("đã được phê duyệt" in outcomes[1][1] or "đang chờ duyệt" in outcomes[1][1])
+    report.refresh_from_db()
+    assert (report.status, report.revision, _value(report)) == (ReportStatus.APPROVED, 1, 6)
+    assert ReportStep.objects.filter(report=report, action=ReportStep.Action.APPROVED).count() == 1
+
+
+def waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+def hold(steps, started: threading.Event, release: threading.Event):
+    """Run `steps` in one transaction and keep it open (its row locks held) until released."""
+    def call():
+        with transaction.atomic():
+            result = steps()
+            started.set()
+            assert release.wait(60)
+            return result
+    return call
+
+
+def wait_until_blocked(count: int = 1) -> None:
+    for _ in range(600):
+        if waiting_for_a_lock() >= count:
+            return
+        threading.Event().wait(0.05)
+    raise AssertionError("the second action never waited for the first one's lock")
+
+
+def test_approval_waits_for_a_resubmission_in_flight_and_rechecks(report):
+    """The unit's return-edit-send is in flight (not committed) when the approver clicks on
+    revision r. Reading the report without a lock would see r still sent, approve it and overwrite
+    the status: figures nobody read, approved. The approval waits for the lock instead, then sees
+    r + 1 and is refused."""
+    ind = _indicator(report)
+    save_report(report, texts={ind.pk: "1"}, revision=0)
+    submit_report(report)
+    started, release = threading.Event(), threading.Event()
+
+    def in_flight():
+        return_report(report, comment="Sửa lại")
+        save_report(report, texts={ind.pk: "8"}, revision=1)
+        return submit_report(report)
+
+    results = {}
+
+    def approver():
+        assert started.wait(60)
+        results["approve"] = race(lambda: approve_report(report, revision=1))[0]
+
+    holder = threading.Thread(target=lambda: results.setdefault("unit", race(hold(in_flight, started, release))[0]))
+    second = threading.Thread(target=approver)
+    holder.start()
+    second.start()
+    wait_until_blocked()
+    release.set()
+    holder.join(60)
+    second.join(60)
+    assert results["unit"][0] == "ok", results
+    assert results["approve"] == ("error", STALE), results
+    report.refresh_from_db()
+    assert (report.status, report.revision, _value(report)) == (ReportStatus.SUBMITTED, 2, 8)
+    assert not ReportStep.objects.filter(report=report, action=ReportStep.Action.APPROVED).exists()
