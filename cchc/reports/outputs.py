@@ -9,7 +9,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from cchc.documents.official import AppendixTable, Bullet, GroupRow, Heading, OfficialDocument, Para, Signature, render_docx
-from cchc.documents.tables import write_xlsx_sheets
+from cchc.documents.tables import write_xlsx_sheets_direct
 from cchc.reports import compile as compiling
 from cchc.reports.form_sets import COLUMNS, indicators_of
 from cchc.reports.models import IndicatorKind, Report
@@ -110,8 +110,12 @@ def _extras(report: Report) -> dict[str, list]:
     return extra
 
 
-def report_docx(report: Report) -> bytes:
+def report_docx(report: Report, *, progress=None) -> bytes:
+    """The official DOCX; `progress(done, total)` after each of its three steps (figures, annex tables,
+    the document), for the background export of a big compiled report."""
+    step = progress or (lambda done, total: None)
     texts = value_texts(report)
+    step(1, 3)
     forms = {f.number: f for f in report.period.form_set.forms.all()}
     appendices = []
     reference = f"(Kèm theo Báo cáo số      /BC-UBND ngày      tháng      năm {report.period.year} của {report.unit.name})"
@@ -136,6 +140,7 @@ def report_docx(report: Report) -> bytes:
                 rows=[[str(i), a.target.text, a.target.label, _shown(IndicatorKind.PERCENT, a.measured, ""), a.label]
                       for i, a in enumerate(attainment, start=1)],
             ))
+    step(2, 3)
     issuer, parent_body = _issuer(report.unit)
     doc = OfficialDocument(
         parent_body=parent_body, issuer=issuer, number=report.number or None, symbol="BC-UBND",
@@ -145,7 +150,9 @@ def report_docx(report: Report) -> bytes:
         signature=Signature(authority="TM. ỦY BAN NHÂN DÂN", deputy="KT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH"),
         appendices=appendices,
     )
-    return render_docx(doc)
+    data = render_docx(doc)
+    step(3, 3)
+    return data
 
 
 def _place(report: Report) -> str:
@@ -158,7 +165,11 @@ def _place(report: Report) -> str:
     return match.group(1) if match else root
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: Report, *, progress=None) -> bytes:
+    """The forms, one sheet each, and for a compiled report one sheet per form by unit (3,500 units ×
+    123 indicators: written by `write_xlsx_sheets_direct`). `progress(done, total)`: the figures, then
+    each sheet."""
+    step = progress or (lambda done, total: None)
     texts = value_cells(report)
     sheets = []
     rows_by_form = _form_rows(report, texts)
@@ -168,12 +179,16 @@ def report_xlsx(report: Report) -> bytes:
         reports = compiling.sources(report.period, report.unit)
         table = compiling.breakdown(report.period, reports)
         names = [r.unit.display_name for r in reports]
+        columns = [(table[r.pk], r.compiled) for r in reports]  # looked up once, not once per cell
         for number, rows in rows_by_form.items():
             sheet_rows = []
             for ind, shown in rows:
+                kind, pk = ind.kind, ind.pk
                 sheet_rows.append(
                     [f"{ind.code}.", ind.name, ind.unit_label, shown]
-                    + [_cell(ind.kind, table[r.pk].get(ind.pk), "", compiled=r.compiled) for r in reports]
+                    + [_cell(kind, values.get(pk), "", compiled=compiled) for values, compiled in columns]
                 )
             sheets.append((f"BM{number} theo đơn vị", ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", *names], sheet_rows))
-    return write_xlsx_sheets(sheets)
+    total = len(sheets) + 1
+    step(1, total)
+    return write_xlsx_sheets_direct(sheets, progress=lambda n: step(1 + n, total))
