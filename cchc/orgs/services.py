@@ -119,12 +119,14 @@ def unit_merge(
             raise ValidationError(f"Không còn đơn vị “{source.name}”.")
         if current.valid_to is not None or current.successors.exists():
             raise ValidationError(f"{current.name} đã được sáp nhập hoặc đã hết hiệu lực; không sáp nhập lần nữa.")
-    for source in sources:
-        source.valid_to = on
-        source.full_clean(exclude=["path", "depth"])
-        source.save()
-    into.valid_from = into.valid_from or on
-    into.save()
+    for source in sources:  # the rows just read under the lock, so nothing changed meanwhile is overwritten
+        current = locked[source.pk]
+        current.valid_to = source.valid_to = on
+        current.full_clean(exclude=["path", "depth"])
+        current.save(update_fields=["valid_to", "updated_at"])
+    if into.pk is None or into.valid_from is None:
+        into.valid_from = into.valid_from or on
+        into.save(**({"update_fields": ["valid_from", "updated_at"]} if into.pk else {}))
     into.predecessors.add(*sources)
     unit_merged.send(sender=Unit, sources=sources, into=into, on=on)
     return into
