@@ -5,7 +5,11 @@ Rules that matter to the people who use it:
 - entry is refused after the period's lock date, and on a submitted or approved report;
 - two people editing one report never silently overwrite each other (`revision`);
 - a report is approved only once every report below it in the tree is approved (DHIS2);
-- a closed or merged unit leaves both the expected and the received counts, so rates never pass 100 %.
+- a closed or merged unit leaves both the expected and the received counts, so rates never pass 100 %;
+- a unit created or merged into while a period takes entry reports in it (`ensure_reports`, `merged`);
+  a merged unit's unsent report can no longer be sent: its successor reports instead;
+- every transition locks the report's row and its unit's (never the period's) and re-checks state and
+  revision under the lock, so of two people acting at once the second sees what the first did.
 """
 
 from __future__ import annotations
