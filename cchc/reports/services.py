@@ -397,11 +397,15 @@ def refuse_if_no_longer_expected(report: Report) -> None:
 
 
 @transaction.atomic
-def submit_report(report: Report, *, by=None) -> Report:
+def submit_report(report: Report, *, by=None, revision: int | None = None) -> Report:
+    """`revision`, when given, is the one the sender saw: a report saved by someone else since is
+    refused, so nobody sends figures they have not read."""
     report = _lock(report)
     if report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
         raise ReportError("Báo cáo đã được gửi trước đó.")
     refuse_if_no_longer_expected(report)
+    if revision is not None and revision != report.revision:
+        raise ReportError("Báo cáo vừa được người khác cập nhật sau khi bạn mở trang: hãy xem lại rồi mới gửi.")
     if timezone.localdate() > report.period.locked_on:
         raise ReportError(f"Kỳ báo cáo đã khóa từ sau ngày {report.period.locked_on:%d/%m/%Y}: không gửi được nữa.")
     live.freeze(report)  # the records' figures, as they are now, with the records behind them

@@ -197,3 +197,13 @@ def test_approving_from_a_page_older_than_the_resubmission_is_refused(client, pe
     html = client.post(reverse("reports:approve", args=[report.pk]), {"revision": report.revision}, follow=True).content.decode()
     assert "Đã phê duyệt báo cáo" in html
     assert Report.objects.get(pk=report.pk).status == ReportStatus.APPROVED
+
+
+def test_sending_from_a_page_older_than_a_colleagues_save_is_refused(period):
+    report = Report.objects.get(period=period, unit=unit("13531"))
+    ind = indicator(period)
+    save_report(report, texts={ind.pk: "3"}, revision=0)  # a colleague saves: revision 1
+    with pytest.raises(ReportError, match="vừa được người khác cập nhật sau khi bạn mở trang"):
+        submit_report(report, revision=0)
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+    assert submit_report(report, revision=1).status == ReportStatus.SUBMITTED
