@@ -1,6 +1,10 @@
 """PAR Index at national scale: 3,500 communes scored on the real commune set (Lâm Đồng CX 2025, 77 scorable nodes).
 
-    .venv/bin/python benchmarks/scoring.py            # BENCH_QUICK=1: 600 units
+    .venv/bin/python benchmarks/scoring.py            # SQLite in a temporary file; BENCH_QUICK=1: 600 units
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/scoring.py
+
+With a PostgreSQL DATABASE_URL the benchmark creates its own database `bench_scoring` on that server
+(dropped again at the end; BENCH_DB names another) and never touches the database named in the URL.
 Prints the seconds to open the round, to save one unit's full self-assessment node by node (as the
 scorecard page does, totals refreshed after each save), to apply a whole appraisal pass to every
 unit (one score per unit and node, each audited; then a second pass over the same, now existing, scores), and to compute
@@ -12,14 +16,15 @@ the main figure.
 import os
 import random
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
+import loopback  # noqa: E402  (benchmarks/loopback.py)
+
+loopback.use_scratch_database(os.environ.get("BENCH_DB", "bench_scoring"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings_test")
 os.environ["ALLOWED_HOSTS"] = "testserver"
 

@@ -240,7 +240,10 @@ class Scorecard(models.Model):
 class NodeScore(models.Model):
     """Điểm một tiêu chí của một đơn vị: raw inputs, self score, appraisal passes, deduction."""
 
-    scorecard = models.ForeignKey(Scorecard, verbose_name="phiếu chấm điểm", on_delete=models.CASCADE, related_name="node_scores")
+    # No index of its own: the unique (scorecard, node) index leads with scorecard and serves every
+    # lookup by scorecard; a second index only slows the 273,000-row appraisal pass.
+    scorecard = models.ForeignKey(Scorecard, verbose_name="phiếu chấm điểm", on_delete=models.CASCADE,
+                                  related_name="node_scores", db_index=False)
     node = models.ForeignKey(Node, verbose_name="tiêu chí", on_delete=models.PROTECT, related_name="scores")
     applicable = models.BooleanField("áp dụng", default=True)
     inputs = models.JSONField("số liệu", default=dict, blank=True)
@@ -248,15 +251,19 @@ class NodeScore(models.Model):
     explanation = models.TextField("giải trình", blank=True)
     appraised_points_1 = models.DecimalField("điểm thẩm định đợt 1", max_digits=6, decimal_places=2, null=True, blank=True)
     reason_1 = models.TextField("lý do đợt 1", blank=True)
+    # Who appraised, not a join key: nothing looks scores up by appraiser (deleting a user clears it
+    # through Django's SET_NULL, a rare scan), and the database does not re-check the user for each of
+    # a pass's 273,000 rows at commit — every writer (appraise, apply_appraisal_pass) checks the
+    # acting user once and holds it (FOR KEY SHARE) until commit.
     appraiser_1 = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người thẩm định đợt 1", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False,
     )
     appraised_points_2 = models.DecimalField("điểm thẩm định đợt 2", max_digits=6, decimal_places=2, null=True, blank=True)
     reason_2 = models.TextField("lý do đợt 2", blank=True)
     appraiser_2 = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người thẩm định đợt 2", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False,
     )
     # Deduction (e.g. SN 6.2.2 "HĐTĐ xem xét TRỪ 50% điểm đạt được"): the appraised points above are
     # BEFORE the deduction; results apply node.deduction["share"] when applied and not waived.

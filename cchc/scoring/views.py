@@ -712,12 +712,18 @@ def node_appraise(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     node = _node(sc, node_id)
     if not policy.can_appraise_node(request.user, sc.round, node):
         raise PermissionDenied(f"Bạn không được phân công thẩm định lĩnh vực {node.code.split('.')[0]}.")
+    # What the appraiser saw: the score's version, or the "not scored yet" marker.
     expected = None
     stamp = request.POST.get("updated_at", "")
-    if stamp:
-        expected = NodeScore._meta.get_field("updated_at").to_python(stamp)
+    if stamp == workflow.NOT_SCORED:
+        expected = workflow.NOT_SCORED
     error = ""
     try:
+        if stamp and expected is None:
+            try:
+                expected = NodeScore._meta.get_field("updated_at").to_python(stamp)
+            except ValidationError:
+                raise ValidationError("Trang đã cũ; hãy tải lại trang trước khi lưu.") from None
         pass_no = int(request.POST.get("pass_no", "0"))
         workflow.appraise(
             scorecard=sc, node=node, pass_no=pass_no, points=request.POST.get("points", ""),

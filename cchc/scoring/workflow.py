@@ -711,6 +711,26 @@ def _check_deduction(node: Node, applied: bool, waived: bool) -> None:
         raise ValidationError(f"Tiêu chí {node.code} không được miễn trừ điểm.")
 
 
+# What an appraisal form carries when the appraiser saw no score yet for the node (the hidden
+# `updated_at` field of scoring/_node_row.html); any other value is the score's `updated_at`.
+NOT_SCORED = "chua-cham"
+
+
+def _changed_since_seen(node: Node, score: NodeScore, pass_no: int) -> ValidationError:
+    """The refusal for a save over a score that changed since the appraiser loaded the form."""
+    appraiser = getattr(score, f"appraiser_{pass_no}")
+    if getattr(score, f"appraised_points_{pass_no}") is not None:
+        who = (appraiser.get_full_name() or appraiser.username) if appraiser else "người khác"
+        return ValidationError(
+            f"Điểm tiêu chí {node.code} vừa được {who} thẩm định lúc {_fmt(score.updated_at)}; "
+            "hãy xem lại trước khi lưu."
+        )
+    return ValidationError(
+        f"Điểm tiêu chí {node.code} vừa được người khác sửa lúc {_fmt(score.updated_at)}; "
+        "hãy tải lại trang để xem điểm mới rồi mới lưu."
+    )
+
+
 @transaction.atomic
 def appraise(
     *,
@@ -723,33 +743,37 @@ def appraise(
     deduction: bool = False,
     waived: bool = False,
     by=None,
-    expected_updated_at: datetime.datetime | None = None,
+    expected_updated_at: datetime.datetime | str | None = None,
     now: datetime.datetime | None = None,
 ) -> NodeScore:
     """An appraiser's score for one node in one pass, with the reason when it differs from the self-score.
 
-    `expected_updated_at` is the node score's `updated_at` the appraiser saw: if someone saved the
-    node since, the save is refused instead of silently overwriting their work.
+    `expected_updated_at` is what the appraiser saw: the node score's `updated_at`, or `NOT_SCORED`
+    when there was no score yet. If someone saved the node since, the save is refused instead of
+    silently overwriting their work (None: no check, for callers without a form).
     """
     now = _now(now)
+    # The scorecard row is the lock two appraisers of one scorecard queue on (and a whole pass takes):
+    # the second reads the score only after the first committed, so it sees the new score (or a
+    # stale version) instead of inserting a duplicate and failing on the unique (scorecard, node).
+    Scorecard.objects.select_for_update(no_key=True).filter(pk=scorecard.pk).values_list("pk", flat=True).first()
     round_ = _fresh_round(scorecard)
     _appraisal_window_open(round_, pass_no, now)
     _node_of_round(scorecard, node)
     if by is not None and not policy.can_appraise_node(by, round_, node):
         raise PermissionDenied(f"Bạn không được phân công thẩm định lĩnh vực {node.code.split('.')[0]}.")
+    _hold_actor(by)
     tree = load_tree(round_.criteria_set, round_, full=False)
     value, cleaned = _appraised_value(node, tree, points, inputs)
     reason = (reason or "").strip()
     score = NodeScore.objects.select_for_update().filter(scorecard=scorecard, node=node).first()
     if score is None:
-        if expected_updated_at is not None:
+        if expected_updated_at is not None and expected_updated_at != NOT_SCORED:
             raise ValidationError(f"Điểm tiêu chí {node.code} vừa thay đổi; hãy tải lại trang trước khi lưu.")
         score = NodeScore(scorecard=scorecard, node=node, set_version=round_.criteria_set.version)
-    elif expected_updated_at is not None and score.updated_at != expected_updated_at:
-        raise ValidationError(
-            f"Điểm tiêu chí {node.code} vừa được người khác sửa lúc {_fmt(score.updated_at)}; "
-            "hãy tải lại trang để xem điểm mới rồi mới lưu."
-        )
+    elif expected_updated_at is not None and (expected_updated_at == NOT_SCORED
+                                              or score.updated_at != expected_updated_at):
+        raise _changed_since_seen(node, score, pass_no)
     _check_reason(node, score.self_points, score.applicable, value, reason)
     _check_deduction(node, deduction, waived)
     setattr(score, f"appraised_points_{pass_no}", value)
@@ -852,93 +876,121 @@ def apply_appraisal_pass(
     round_.refresh_from_db(fields=["status", "published_at", "decision", "appraisal_1_deadline", "appraisal_2_deadline"])
     _appraisal_window_open(round_, pass_no, now)
     tree = load_tree(round_.criteria_set, round_, full=False)
-    cards = {c.unit.code: c for c in round_.scorecards.select_related("unit")}
+    # The round's scorecards, locked until commit (FOR NO KEY UPDATE): a single `appraise` of one of
+    # them waits for the pass instead of racing it to the same new score, and none is deleted under it.
+    cards = {c.unit.code: c for c in round_.scorecards.select_related("unit").select_for_update(of=("self",), no_key=True)}
+    _hold_actor(by)
     # (pk, self points, applicable, this pass's points, this pass's reason) by (scorecard, node): plain
     # tuples, as model instances cost more than the whole check at 273,000 scores.
-    existing = {
-        (card_id, node_id): rest
-        for card_id, node_id, *rest in NodeScore.objects.filter(scorecard__round=round_).values_list(
-            "scorecard_id", "node_id", "id", "self_points", "applicable", f"appraised_points_{pass_no}",
-            f"reason_{pass_no}",
-        ).iterator(chunk_size=20_000)
-    }
+    existing = _existing_scores(round_, pass_no)
     checked: dict[tuple[int, str], Decimal] = {}  # (node, points as typed) → value: a pass repeats few values
-    shown: dict[Decimal, str] = {}
     areas = policy.appraiser_area_codes(by, round_) if by is not None else None
     result = BulkResult()
-    new_rows, updates = [], []
-    audit: dict[int, dict] = defaultdict(dict)
+    errors = result.errors
+    # The changed scores grouped by scorecard (one audit entry each): (scorecard id, node id, score id
+    # or None, value, reason, value before, reason before).
+    changes: dict[int, list[tuple]] = defaultdict(list)
     seen = set()
-    points_label = {n.pk: f"{n.code}: điểm thẩm định đợt {pass_no}" for n in tree.by_code.values()}
-    reason_label = {n.pk: f"{n.code}: lý do đợt {pass_no}" for n in tree.by_code.values()}
     by_code = tree.by_code
+    self_scored = {n.pk for n in tree.nodes if n.source == NodeSource.SELF}
     for number, row in enumerate(rows, start=2):
         card = cards.get(str(row.get("unit", "")).strip())
         node = by_code.get(str(row.get("node", "")).strip())
         if card is None:
-            result.errors.append(RowError(number, f"Đơn vị “{row.get('unit', '')}” không có trong kỳ đánh giá."))
+            errors.append(RowError(number, f"Đơn vị “{row.get('unit', '')}” không có trong kỳ đánh giá."))
             continue
         if node is None:
-            result.errors.append(RowError(number, f"Không có tiêu chí “{row.get('node', '')}” trong bộ tiêu chí."))
+            errors.append(RowError(number, f"Không có tiêu chí “{row.get('node', '')}” trong bộ tiêu chí."))
             continue
         pair = (card.id, node.id)
         if pair in seen:
-            result.errors.append(RowError(number, f"Tiêu chí {node.code} của {card.unit.display_name} bị lặp."))
+            errors.append(RowError(number, f"Tiêu chí {node.code} của {card.unit.display_name} bị lặp."))
             continue
         seen.add(pair)
         if areas is not None and tree.area_code(node) not in areas:
-            result.errors.append(RowError(number, f"Bạn không được phân công thẩm định lĩnh vực {tree.area_code(node)}."))
+            errors.append(RowError(number, f"Bạn không được phân công thẩm định lĩnh vực {tree.area_code(node)}."))
             continue
         reason = str(row.get("reason", "") or "").strip()
         score = existing.get(pair)
         raw = row.get("points")
         key = (node.id, raw if isinstance(raw, str) else str(raw))
+        value = checked.get(key)
         try:
-            value = checked.get(key)
             if value is None:
                 value, _ = _appraised_value(node, tree, raw, None)
                 checked[key] = value
-            _check_reason(node, score[1] if score else None, score[2] if score else True, value, reason)
+            # `_check_reason`, inlined for the common case (a self-scored, applicable node whose value
+            # differs from the self-score without a reason); the error text comes from the one function.
+            if not reason and node.id in self_scored and (score is None or score[2]) \
+                    and ((score[1] if score else None) or Decimal(0)) != value:
+                _check_reason(node, score[1] if score else None, score[2] if score else True, value, reason)
         except ValidationError as exc:
-            result.errors.append(RowError(number, " ".join(exc.messages)))
+            errors.append(RowError(number, " ".join(exc.messages)))
             continue
         if score is None:
-            before, old_reason = None, ""
-            new_rows.append((pair[0], pair[1], value, reason))
-        else:
-            before, old_reason = score[3], score[4]
-            if before == value and old_reason == reason:
-                continue
-            updates.append((score[0], value, reason))
-        if value not in shown:
-            shown[value] = _num(value)
-        entry = audit[pair[0]]
-        entry[points_label[pair[1]]] = ["" if before is None else _num(before), shown[value]]
-        if reason or old_reason:
-            entry[reason_label[pair[1]]] = [old_reason, reason]
-    if result.errors:
+            changes[pair[0]].append((pair[0], pair[1], None, value, reason, None, ""))
+        elif score[3] != value or score[4] != reason:
+            changes[pair[0]].append((pair[0], pair[1], score[0], value, reason, score[3], score[4]))
+    if errors:
         transaction.set_rollback(True)
         return result
-    _write_pass(pass_no, new_rows, updates, getattr(by, "pk", None), round_.criteria_set.version)
-    by_pk = {c.pk: c for c in cards.values()}
-    changed = [by_pk[pk] for pk in audit]
-    _audit_bulk(changed, [(f"{c.unit.name} — {round_.title}", audit[c.pk]) for c in changed], by)
-    result.changed = len(new_rows) + len(updates)
+    grouped = [change for group in changes.values() for change in group]
+    _write_pass(round_, pass_no, grouped, by, now)
+    result.changed = len(grouped)
     return result
 
 
-def _write_pass(pass_no: int, new_rows: list[tuple], updates: list[tuple], actor_id, version: int) -> None:
-    """Write a pass's scores with plain multi-row statements (the ORM's bulk paths are 10× slower here).
+def _hold_actor(by) -> None:
+    """The acting user exists and stays until commit (the check the database no longer repeats for
+    every score's `appraiser_N`, see NodeScore): FOR KEY SHARE, as a foreign key check takes it."""
+    if not getattr(by, "pk", None):
+        return
+    from cchc.orgs.models import User
 
-    Values go through each field's own `get_db_prep_save`, as the ORM would, so every backend gets
-    what it expects (Decimals, JSON, aware datetimes).
+    table = connection.ops.quote_name(User._meta.db_table)
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s{lock}", [by.pk])  # noqa: S608
+        if cursor.fetchone() is None:
+            raise ValidationError("Tài khoản người thẩm định không còn tồn tại.")
+
+
+def _existing_scores(round_: Round, pass_no: int) -> dict[tuple[int, int], tuple]:
+    query = NodeScore.objects.filter(scorecard__round=round_).values_list(
+        "scorecard_id", "node_id", "id", "self_points", "applicable", f"appraised_points_{pass_no}", f"reason_{pass_no}",
+    )
+    if ranking_sql.available():
+        # The same query through a plain cursor: PostgreSQL already returns Decimals and booleans, and
+        # the ORM's row iterator costs more than the rest of the read at 273,000 rows.
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {(r[0], r[1]): r[2:] for r in cursor.fetchall()}
+    return {(r[0], r[1]): r[2:] for r in query.iterator(chunk_size=20_000)}
+
+
+def _write_pass(round_: Round, pass_no: int, changes: list[tuple], by, now: datetime.datetime) -> None:
+    """Write a pass's changed scores and their audit (one entry per scorecard, with the actor).
+
+    `changes`: (scorecard id, node id, score id or None, value, reason, value before, reason before),
+    grouped by scorecard. On PostgreSQL one statement per ~50,000 scores does scores and audit
+    (`ranking_sql.appraisal_pass`); elsewhere plain multi-row statements (the ORM's bulk paths are 10×
+    slower here), values through each field's own `get_db_prep_save`, and the audit built here.
+    `now` is only the deadline's clock: the rows are stamped with the real time, as `auto_now` would.
     """
+    actor_id = getattr(by, "pk", None)
+    version = round_.criteria_set.version
+    stamped = timezone.now()
+    if ranking_sql.available():
+        ranking_sql.appraisal_pass(pass_no=pass_no, rows=changes, actor_id=actor_id, version=version, now=stamped,
+                                   round_title=round_.title,
+                                   content_type_id=ContentType.objects.get_for_model(Scorecard).pk)
+        return
     meta = NodeScore._meta
     quote = connection.ops.quote_name
     column = {f.name: f.column for f in meta.concrete_fields}
     prep = {name: meta.get_field(name) for name in column}
-    now = timezone.now()
-    stamp = prep["updated_at"].get_db_prep_save(now, connection)
+    stamp = prep["updated_at"].get_db_prep_save(stamped, connection)
     empty = prep["inputs"].get_db_prep_save({}, connection)
     points = prep[f"appraised_points_{pass_no}"]
     other = 2 if pass_no == 1 else 1
@@ -953,16 +1005,8 @@ def _write_pass(pass_no: int, new_rows: list[tuple], updates: list[tuple], actor
         quote(meta.db_table), quote(column[f"appraised_points_{pass_no}"]), quote(column[f"reason_{pass_no}"]),
         quote(column[f"appraiser_{pass_no}"]), quote(column["updated_at"]), quote(meta.pk.column),
     )
-    if ranking_sql.available():
-        ranking_sql.insert(
-            NodeScore, ["scorecard_id", "node_id", f"appraised_points_{pass_no}", f"reason_{pass_no}"], new_rows,
-            {"applicable": True, "inputs": {}, "explanation": "", f"appraiser_{pass_no}_id": actor_id,
-             f"reason_{other}": "", "deduction_applied": False, "deduction_waived": False, "set_version": version,
-             "updated_at": now, "self_points": None, f"appraised_points_{other}": None, f"appraiser_{other}_id": None},
-        )
-        ranking_sql.update(NodeScore, [f"appraised_points_{pass_no}", f"reason_{pass_no}"], updates,
-                           {f"appraiser_{pass_no}_id": actor_id, "updated_at": now})
-        return
+    new_rows = [(c[0], c[1], c[3], c[4]) for c in changes if c[2] is None]
+    updates = [(c[2], c[3], c[4]) for c in changes if c[2] is not None]
     with connection.cursor() as cursor:
         for i in range(0, len(new_rows), 5000):
             cursor.executemany(insert, [
@@ -975,6 +1019,18 @@ def _write_pass(pass_no: int, new_rows: list[tuple], updates: list[tuple], actor
                 (points.get_db_prep_save(value, connection), reason, actor_id, stamp, pk)
                 for pk, value, reason in updates[i:i + 5000]
             ])
+    # The audit, as ranking_sql.appraisal_pass writes it in SQL: per scorecard {"<code>: điểm thẩm
+    # định đợt N": [before, after], "<code>: lý do đợt N": [before, after] when either is non-empty}.
+    codes = {n.pk: n.code for n in Node.objects.filter(criteria_set_id=round_.criteria_set_id).only("code")}
+    audit: dict[int, dict] = defaultdict(dict)
+    for card_id, node_id, _pk, value, reason, before, old_reason in changes:
+        entry = audit[card_id]
+        entry[f"{codes[node_id]}: điểm thẩm định đợt {pass_no}"] = ["" if before is None else _num(before), _num(value)]
+        if reason or old_reason:
+            entry[f"{codes[node_id]}: lý do đợt {pass_no}"] = [old_reason, reason]
+    cards = Scorecard.objects.select_related("unit").in_bulk(list(audit))
+    changed = [cards[pk] for pk in audit]
+    _audit_bulk(changed, [(f"{c.unit.name} — {round_.title}", audit[c.pk]) for c in changed], by)
 
 
 # --- surveys ---------------------------------------------------------------------------------------

@@ -200,8 +200,33 @@ def test_a_stale_appraisal_form_does_not_overwrite(client, round_):
     client.post(url, {"pass_no": "1", "points": "1", "reason": "Thiếu phụ lục.", "updated_at": stamp})
     text = client.post(url, {"pass_no": "1", "points": "0", "reason": "Không có.", "updated_at": stamp},
                        HTTP_HX_REQUEST="true").content.decode()
-    assert "vừa được người khác sửa" in text
+    assert "Điểm tiêu chí 1.2 vừa được" in text and "hãy xem lại trước khi lưu." in text
     assert NodeScore.objects.get(scorecard=sc, node__code="1.2").appraised_points_1 == Decimal("1.00")
+
+
+def test_an_appraisal_form_that_saw_no_score_shows_the_score_saved_since(client, round_):
+    """The form carries "not scored yet"; another appraiser scores the node first; the save is
+    refused on the page with who did it, and the other appraiser's score stands."""
+    sc = card(round_)
+    advance(round_, RoundStatus.APPRAISAL_1)
+    login(client, "dieuphoi")
+    target = node(round_, "2.2")  # appraisal only: no score yet
+    page = client.get(reverse("scoring:scorecard", args=[sc.pk])).content.decode()
+    assert f'action="{reverse("scoring:node_appraise", args=[sc.pk, target.pk])}"' in page
+    assert f'name="updated_at" value="{workflow.NOT_SCORED}"' in page
+    workflow.appraise(scorecard=sc, node=target, pass_no=1, points="0,5", by=user("dieuphoi"),
+                      expected_updated_at=workflow.NOT_SCORED)
+    url = reverse("scoring:node_appraise", args=[sc.pk, target.pk])
+    text = client.post(url, {"pass_no": "1", "points": "1", "reason": "", "updated_at": workflow.NOT_SCORED},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "Điểm tiêu chí 2.2 vừa được" in text and "hãy xem lại trước khi lưu." in text
+    response = client.post(url, {"pass_no": "1", "points": "1", "updated_at": workflow.NOT_SCORED}, follow=True)
+    assert "Điểm tiêu chí 2.2 vừa được" in response.content.decode()
+    assert NodeScore.objects.get(scorecard=sc, node=target).appraised_points_1 == Decimal("0.50")
+    assert NodeScore.objects.filter(scorecard=sc, node=target).count() == 1
+    # A form posted with a garbled version is refused the same way, not a server error.
+    text = client.post(url, {"pass_no": "1", "points": "1", "updated_at": "hôm qua"}, HTTP_HX_REQUEST="true")
+    assert text.status_code == 200 and "hãy tải lại trang" in text.content.decode()
 
 
 # --- publication and results ---------------------------------------------------------------------------

@@ -213,10 +213,57 @@ def test_two_appraisers_cannot_overwrite_each_other(round_):
     seen = NodeScore.objects.get(scorecard=sc, node__code="1.2").updated_at
     workflow.appraise(scorecard=sc, node=node(round_, "1.2"), pass_no=1, points="1", reason="Thiếu phụ lục.",
                       by=user("dieuphoi"), expected_updated_at=seen)
-    with pytest.raises(ValidationError, match="người khác vừa sửa|vừa được người khác sửa"):
+    with pytest.raises(ValidationError, match="Điểm tiêu chí 1.2 vừa được .+ thẩm định lúc .+; hãy xem lại trước khi lưu."):
         workflow.appraise(scorecard=sc, node=node(round_, "1.2"), pass_no=1, points="0", reason="Không có báo cáo.",
                           by=user("dieuphoi"), expected_updated_at=seen)
     assert NodeScore.objects.get(scorecard=sc, node__code="1.2").appraised_points_1 == Decimal("1.00")
+
+
+def test_an_appraiser_who_saw_no_score_does_not_overwrite_the_one_saved_since(round_):
+    """Two appraisers open the same unscored node; the one who saves second is told, nothing is lost.
+    (The same two at the same moment, on PostgreSQL: test_concurrency.py.)"""
+    sc = card(round_)
+    workflow.assign_appraiser(round_=round_, user=user("canbo.stp"), areas=[node(round_, "2")], by=user("dieuphoi"))
+    to_appraisal(round_)
+    assert not NodeScore.objects.filter(scorecard=sc, node__code="2.2").exists()  # appraisal only: no score yet
+    workflow.appraise(scorecard=sc, node=node(round_, "2.2"), pass_no=1, points="0,5", by=user("canbo.stp"),
+                      expected_updated_at=workflow.NOT_SCORED)
+    with pytest.raises(ValidationError) as refused:
+        workflow.appraise(scorecard=sc, node=node(round_, "2.2"), pass_no=1, points="1", by=user("dieuphoi"),
+                          expected_updated_at=workflow.NOT_SCORED)
+    name = user("canbo.stp").get_full_name() or "canbo.stp"
+    assert refused.value.messages[0].startswith(f"Điểm tiêu chí 2.2 vừa được {name} thẩm định lúc ")
+    assert refused.value.messages[0].endswith("; hãy xem lại trước khi lưu.")
+    score = NodeScore.objects.get(scorecard=sc, node__code="2.2")
+    assert (score.appraised_points_1, score.appraiser_1) == (Decimal("0.50"), user("canbo.stp"))
+    assert LogEntry.objects.get_for_object(score).count() == 1
+    # Having seen that score, the second appraiser may change it.
+    workflow.appraise(scorecard=sc, node=node(round_, "2.2"), pass_no=1, points="1", by=user("dieuphoi"),
+                      expected_updated_at=score.updated_at)
+    assert NodeScore.objects.get(pk=score.pk).appraised_points_1 == Decimal("1.00")
+
+
+def test_a_pass_over_existing_scores_audits_before_and_after(round_):
+    """The audit of a pass names the value and reason it replaced (written in SQL on PostgreSQL, in
+    Python elsewhere: the same entry)."""
+    fill_all(round_)
+    to_appraisal(round_)
+    rows = [{"unit": BINH_GIANG, "node": "1.2", "points": "0,75", "reason": "Thiếu báo cáo quý IV."},
+            {"unit": BINH_GIANG, "node": "2.2", "points": "1", "reason": ""}]
+    assert workflow.apply_appraisal_pass(round_=round_, pass_no=1, rows=rows, by=user("dieuphoi")).changed == 2
+    again = [{"unit": BINH_GIANG, "node": "1.2", "points": "1.5", "reason": "Đã bổ sung báo cáo."},
+             {"unit": BINH_GIANG, "node": "2.2", "points": "1", "reason": ""},  # as before: not a change
+             {"unit": BINH_GIANG, "node": "2.3", "points": "1", "reason": ""}]  # the self-score, first appraisal
+    assert workflow.apply_appraisal_pass(round_=round_, pass_no=1, rows=again, by=user("dieuphoi")).changed == 2
+    entry = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Scorecard),
+                                    object_pk=str(card(round_).pk)).latest("pk")
+    assert entry.changes == {"1.2: điểm thẩm định đợt 1": ["0,75", "1,5"],
+                             "1.2: lý do đợt 1": ["Thiếu báo cáo quý IV.", "Đã bổ sung báo cáo."],
+                             "2.3: điểm thẩm định đợt 1": ["", "1"]}
+    assert entry.actor == user("dieuphoi") and entry.object_repr == f"{card(round_).unit.name} — {round_.title}"
+    score = NodeScore.objects.get(scorecard=card(round_), node__code="1.2")
+    assert (score.appraised_points_1, score.appraiser_1, score.self_points) == (Decimal("1.50"), user("dieuphoi"),
+                                                                                 Decimal("1.47"))
 
 
 def test_deduction_and_its_waiver(round_):

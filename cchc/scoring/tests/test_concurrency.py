@@ -1,0 +1,75 @@
+"""Two appraisers on one score at the same moment, on PostgreSQL, each thread with its own connection
+and a barrier to make them collide: no duplicate row, no lost update, a clear message to the loser.
+(The same rules one after another are in test_workflow.py, which SQLite runs.)"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from cchc.scoring import workflow
+from cchc.scoring.models import NodeScore, RoundStatus
+from cchc.test import user
+
+from .scoring_cast import card, node, open_test_round
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="needs PostgreSQL (DATABASE_URL=postgres://…): SQLite serialises every writer, "
+                              "so two saves at once prove nothing there"),
+]
+
+
+def race(*calls):
+    """Run each call in its own thread (own connection), all released at once; returns, per call,
+    ("ok", result) or ("error", message)."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            outcomes[i] = ("ok", call())
+        except ValidationError as exc:
+            outcomes[i] = ("error", " ".join(exc.messages))
+        except Exception as exc:  # noqa: BLE001 - an IntegrityError here is the bug this test is about
+            outcomes[i] = ("crash", repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def test_two_appraisers_on_one_unscored_node_at_once():
+    round_ = open_test_round()
+    workflow.assign_appraiser(round_=round_, user=user("canbo.stp"), areas=[node(round_, "2")], by=user("dieuphoi"))
+    workflow.advance_round(round_=round_, status=RoundStatus.APPRAISAL_1, by=user("dieuphoi"))
+    sc, target = card(round_), node(round_, "2.2")  # appraisal only: no score until an appraiser writes one
+    assert not NodeScore.objects.filter(scorecard=sc, node=target).exists()
+    people = {"0.50": user("canbo.stp"), "1.00": user("dieuphoi")}
+
+    def appraise(points):
+        return lambda: workflow.appraise(scorecard=card(round_), node=node(round_, "2.2"), pass_no=1, points=points,
+                                         by=people[points], expected_updated_at=workflow.NOT_SCORED)
+
+    outcomes = race(appraise("0.50"), appraise("1.00"))
+    assert sorted(k for k, _ in outcomes) == ["error", "ok"], outcomes
+    won = "0.50" if outcomes[0][0] == "ok" else "1.00"
+    winner = people[won]
+    message = next(m for k, m in outcomes if k == "error")
+    assert message.startswith(f"Điểm tiêu chí 2.2 vừa được {winner.get_full_name() or winner.username} thẩm định lúc ")
+    assert message.endswith("; hãy xem lại trước khi lưu.")
+    scores = NodeScore.objects.filter(scorecard=sc, node=target)
+    assert scores.count() == 1  # one row, the winner's
+    score = scores.get()
+    assert (score.appraised_points_1, score.appraiser_1) == (Decimal(won), winner)
+    assert LogEntry.objects.get_for_object(score).count() == 1
