@@ -24,7 +24,7 @@ from cchc.jobs.models import Job, JobStatus
 from cchc.orgs.models import Unit
 from cchc.plans import cascade, services
 from cchc.plans.jobs import IMPORT_JOB, import_start
-from cchc.plans.models import ImportStatus, Plan, PlanImport
+from cchc.plans.models import ImportStatus, Plan
 from cchc.test import build_world, user
 
 pytestmark = [
