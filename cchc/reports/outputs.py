@@ -18,6 +18,10 @@ from cchc.reports.values import PERCENT_LIKE, shown_value
 RECIPIENTS = ["Bộ Nội vụ (Vụ Cải cách hành chính)", "Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, SNV"]
 
 
+def export_filename(report: Report, ext: str) -> str:
+    return f"bao-cao-cchc-{report.period.kind}-{report.period.year}-{report.unit.code}.{ext}"
+
+
 def _shown(kind: str, value: Decimal | None, note: str) -> str:
     # A compiled yes/no or choice is its note ("12/15 đơn vị"), not a number.
     if kind in (IndicatorKind.YESNO, IndicatorKind.CHOICE) and note:

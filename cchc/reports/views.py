@@ -44,6 +44,7 @@ from cchc.reports.form_sets import (
     indicators_of,
 )
 from cchc.reports.forms_reader import FormsReadError, read_annex
+from cchc.reports.jobs_runners import WRITERS, export_start, exports_in_background
 from cchc.reports.models import FormSet, IndicatorKind, Period, Report, ReportStatus, ReportValue, ValueOrigin
 from cchc.reports.services import TIMELINESS, ReportError
 from cchc.reports.values import check_values, format_number
@@ -548,6 +549,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "warnings": _warnings(report, built),
         "actions": _actions(request.user, report, locked), "timely": TIMELINESS[services.timeliness(report)],
         "return_form": ReturnForm(), "revision": int(posted.get("revision", report.revision)) if posted else report.revision,
+        "export_in_background": exports_in_background(report),
         **_compiled_extras(report),
     }
     status = 400 if problems else 200
@@ -716,23 +718,30 @@ def value_records(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRespo
 
 
 def _filename(report: Report, ext: str) -> str:
-    return f"bao-cao-cchc-{report.period.kind}-{report.period.year}-{report.unit.code}.{ext}"
+    return outputs.export_filename(report, ext)
+
+
+def _export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """GET: the file at once. POST (the report page's button for a big compiled report): a background
+    job writes it, and the person follows its progress on the job's page."""
+    report = policy.access_report(request.user, pk)
+    if request.method == "POST":
+        job = export_start(request.user, report, fmt)
+        return redirect("jobs:detail", job.pk)
+    content_type = DOCX_CONTENT_TYPE if fmt == "docx" else XLSX_CONTENT_TYPE
+    response = HttpResponse(WRITERS[fmt](report), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, fmt)}"'
+    return response
 
 
 @login_required
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    report = policy.access_report(request.user, pk)
-    response = HttpResponse(outputs.report_docx(report), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "docx")}"'
-    return response
+    return _export(request, pk, "docx")
 
 
 @login_required
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    report = policy.access_report(request.user, pk)
-    response = HttpResponse(outputs.report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
-    return response
+    return _export(request, pk, "xlsx")
 
 
 # --- dashboard ------------------------------------------------------------------------------------
