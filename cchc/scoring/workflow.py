@@ -919,8 +919,8 @@ def apply_appraisal_pass(
             if value is None:
                 value, _ = _appraised_value(node, tree, raw, None)
                 checked[key] = value
-            # `_check_reason`, inlined for the common case (a self-scored, applicable node whose value
-            # differs from the self-score without a reason); the error text comes from the one function.
+            # `_check_reason`'s own condition, tested here so only a refused row pays the call (which
+            # raises with the one error text): 273,000 calls were a tenth of the pass.
             if not reason and node.id in self_scored and (score is None or score[2]) \
                     and ((score[1] if score else None) or Decimal(0)) != value:
                 _check_reason(node, score[1] if score else None, score[2] if score else True, value, reason)
