@@ -53,6 +53,29 @@ def _cell(kind: str, value: Decimal | None, note: str, *, compiled: bool) -> obj
     return int(value) if value == value.to_integral_value() else value
 
 
+_CENT = Decimal("0.01")
+
+
+def _unit_cells(kind: str, pk: int, columns: list[tuple[dict, bool]]) -> list[object]:
+    """`_cell(kind, values.get(pk), "", compiled=compiled)` for each unit's column of a by-unit sheet,
+    the kind's branch taken once per row rather than once per cell (430,000 cells at 3,500 units)."""
+    if kind == IndicatorKind.GROUP:
+        return [""] * len(columns)
+    rounded = kind in PERCENT_LIKE
+    share = kind == IndicatorKind.SHARE
+    out = []
+    append = out.append
+    for values, compiled in columns:
+        value = values.get(pk)
+        if value is None:
+            append("")
+        elif rounded and (compiled or not share):
+            append(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+        else:
+            append(int(value) if value == value.to_integral_value() else value)
+    return out
+
+
 def value_cells(report: Report) -> dict[int, object]:
     """Each figure as an XLSX cell holds it (`_cell`), from the same figures as `value_texts`."""
     from cchc.reports import live
@@ -187,11 +210,7 @@ def report_xlsx(report: Report, *, progress=None) -> bytes:
         for number, rows in rows_by_form.items():
             sheet_rows = []
             for ind, shown in rows:
-                kind, pk = ind.kind, ind.pk
-                sheet_rows.append(
-                    [f"{ind.code}.", ind.name, ind.unit_label, shown]
-                    + [_cell(kind, values.get(pk), "", compiled=compiled) for values, compiled in columns]
-                )
+                sheet_rows.append([f"{ind.code}.", ind.name, ind.unit_label, shown] + _unit_cells(ind.kind, ind.pk, columns))
             sheets.append((f"BM{number} theo đơn vị", ["STT", "Chỉ tiêu", "Đơn vị tính", "Tổng hợp", *names], sheet_rows))
     total = len(sheets) + 1
     step(1, total)

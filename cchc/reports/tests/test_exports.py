@@ -35,3 +35,17 @@ def test_the_docx_reports_its_steps(compiled):
     data = outputs.report_docx(compiled, progress=lambda n, total: done.append((n, total)))
     assert done == [(1, 3), (2, 3), (3, 3)] and data[:2] == b"PK"
 
+
+
+def test_a_by_unit_row_holds_what_each_cell_would():
+    """The by-unit sheets' row-at-once conversion gives `_cell` for every kind, value and unit."""
+    from decimal import Decimal
+
+    from cchc.reports.models import IndicatorKind
+
+    values = [None, Decimal("0"), Decimal("3"), Decimal("2.5000"), Decimal("66.66666"), Decimal("1"), Decimal("1234.005")]
+    columns = [({7: v}, compiled) for v in values for compiled in (False, True)] + [({}, False)]
+    for kind in IndicatorKind.values:
+        expected = [outputs._cell(kind, vals.get(7), "", compiled=compiled) for vals, compiled in columns]
+        got = outputs._unit_cells(kind, 7, columns)
+        assert [(type(x), str(x)) for x in got] == [(type(x), str(x)) for x in expected], kind
