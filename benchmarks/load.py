@@ -316,6 +316,9 @@ def main() -> None:
         drive(port, ["/cai-cach-hanh-chinh/", "/bare/"] * bench.THREADS)
         if PART in ("all", "public"):
             results = {name: drive(port, paths) for name, paths in public_paths(slugs, rng).items()}
+            # The baseline again at the end: other work on the shared cores moves it; the ratios use
+            # the mean of both and both are printed.
+            results["bare again"] = drive(port, ["/bare/"] * REQUESTS)
         if units:
             sent = submit_all(port, units)
     finally:
@@ -328,12 +331,12 @@ def main() -> None:
         print(f"public: {REQUESTS} requests per scenario; article mix {HOT_SHARE:.0%} of reads over {HOT} hot articles, "
               f"the rest over all {len(slugs):,}; list 80 % page 1, the rest pages 2-10")
         for name, r in results.items():
-            cached = f"  cache hits {r['hits']:.0%}" if name not in ("bare", "login") else ""
-            print(f"{name:8s} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f} ms"
+            cached = f"  cache hits {r['hits']:.0%}" if name not in ("bare", "bare again", "login") else ""
+            print(f"{name:10s} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f} ms"
                   f"  errors {r['errors']}{cached}")
-        bare = results["bare"]["rps"]
+        bare = (results["bare"]["rps"] + results["bare again"]["rps"]) / 2
         ratios = {n: results[n]["rps"] / bare for n in ("home", "list", "article", "search")}
-        print("public/bare: " + ", ".join(f"{n} {v:.0%}" for n, v in ratios.items()))
+        print(f"public/bare (bare = mean of {results['bare']['rps']:.0f} and {results['bare again']['rps']:.0f}): " + ", ".join(f"{n} {v:.0%}" for n, v in ratios.items()))
         from cchc.portal.services import views_rollup_safe
 
         folded = views_rollup_safe()
