@@ -816,3 +816,36 @@ def access_feedback(user, feedback_id: int, *, handle: bool = False, moderate: b
     if moderate and not can_moderate_feedback(user):
         raise PermissionDenied("Chỉ biên tập viên hoặc cán bộ điều phối được ẩn phản ánh.")
     return found
+
+
+# --- background jobs (cchc.jobs) ---------------------------------------------------------------------
+
+
+def can_view_job(user, job) -> bool:
+    """The person who started it, and the leaders and officers of its unit (or a coordinator)."""
+    if not user.is_authenticated:
+        return False
+    if job.user_id == user.pk:
+        return True
+    return job.unit is not None and can_work_for_unit(user, job.unit)
+
+
+def visible_jobs(user):
+    from cchc.jobs.models import Job
+
+    if not user.is_authenticated:
+        return Job.objects.none()
+    if is_coordinator(user):
+        return Job.objects.all()
+    own_units = [m.unit_id for m in _memberships(user) if m.role in (Role.LEADER, Role.OFFICER)]
+    return Job.objects.filter(Q(user=user) | Q(unit_id__in=own_units))
+
+
+def access_job(user, job_id: int):
+    """Another unit's job is not found (404), as for every object outside the user's reach."""
+    from cchc.jobs.models import Job
+
+    job = Job.objects.select_related("unit").filter(pk=job_id).first()
+    if job is None or not can_view_job(user, job):
+        raise Http404("Không tìm thấy công việc.")
+    return job

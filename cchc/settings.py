@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cchc.feedback",
     "cchc.ops",
     "cchc.dataset",
+    "cchc.jobs",  # long work in the task queue, with a progress page
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("lich-su/<str:model>/<int:pk>/", core_views.history, name="history"),
     path("thong-bao/", core_views.notifications, name="notifications"),
     path("nguon/<slug:name>/", core_views.records, name="records"),
+    path("cong-viec/", include("cchc.jobs.urls")),  # background jobs and their progress
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
