@@ -52,8 +52,10 @@ migrate: install system-deps
 demo: migrate
 	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py load_demo
 
-# The web server and, beside it, the worker that reads uploaded plans in the background.
+# The web server and, beside it, the worker that runs background jobs (plan reading, drafts, exports).
+# A job left running by a worker stopped last time is marked failed first (jobs_sweep).
 run: demo
+	@DEBUG=1 $(PY) manage.py jobs_sweep -v0
 	@echo "CCHC đang chạy tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	@DEBUG=1 $(PY) manage.py db_worker --interval 0.5 --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
