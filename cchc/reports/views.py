@@ -583,13 +583,15 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     report = policy.access_report(request.user, pk, **flags)
     fallback = reverse("reports:report", args=[report.pk])
     comment = (request.POST.get("comment") or "").strip()
+    # The revision the person saw on the page: sending or approving figures changed since is refused.
+    seen = request.POST.get("revision", "")
+    revision = int(seen) if seen.isdigit() else None
     try:
         if action == "submit":
-            services.submit_report(report, by=request.user)
+            services.submit_report(report, by=request.user, revision=revision)
             messages.success(request, "Đã gửi báo cáo lên cấp trên.")
         elif action == "approve":
-            seen = request.POST.get("revision", "")
-            services.approve_report(report, by=request.user, revision=int(seen) if seen.isdigit() else None)
+            services.approve_report(report, by=request.user, revision=revision)
             messages.success(request, f"Đã phê duyệt báo cáo của {report.unit.display_name}.")
         elif action == "return":
             services.return_report(report, comment=comment, by=request.user)

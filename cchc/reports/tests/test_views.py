@@ -308,6 +308,24 @@ def test_two_editors_never_silently_overwrite(client, period):
     assert report.values.get(indicator=ind(period, 1, "1")).value == 3
 
 
+def test_sending_from_a_page_older_than_a_colleagues_save_is_refused(client, period):
+    """The send button carries the revision shown: figures a colleague saved since are not sent unread."""
+    report = report_of(period, BINH_GIANG)
+    login(client, "chutich.binhgiang")
+    html = client.get(reverse("reports:report", args=[report.pk])).content.decode()
+    assert f'action="{reverse("reports:submit", args=[report.pk])}"' in html
+    seen = report.revision
+    login(client, "canbo.binhgiang")
+    assert client.post(reverse("reports:report", args=[report.pk]), form_data(report, **{"1_1": "5"})).status_code == 302
+    login(client, "chutich.binhgiang")
+    html = client.post(reverse("reports:submit", args=[report.pk]), {"revision": seen}, follow=True).content.decode()
+    assert "vừa được người khác cập nhật sau khi bạn mở trang" in html
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and not report.steps.filter(action="submitted").exists()
+    client.post(reverse("reports:submit", args=[report.pk]), {"revision": report.revision})
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
 def test_submit_return_resubmit_approve(client, period):
     report = report_of(period, BINH_GIANG)
     url = reverse("reports:report", args=[report.pk])
