@@ -136,6 +136,16 @@ def test_another_units_people_get_404_and_the_owner_downloads(client, django_cap
     assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
 
 
+def test_every_page_links_to_my_jobs(client):
+    """A long export keeps running after the person leaves its page: the top bar leads back to it."""
+    job = running_job(beat_seconds_ago=1)
+    client.force_login(user("canbo.binhgiang"))
+    home = client.get(reverse("home"), follow=True).content.decode()
+    assert f'href="{reverse("jobs:list")}">Công việc của tôi</a>' in home
+    listing = client.get(reverse("jobs:list")).content.decode()
+    assert reverse("jobs:detail", args=[job.pk]) in listing
+
+
 def test_the_sweep_command_reports_what_it_marked(settings):
     from io import StringIO
 
