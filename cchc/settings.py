@@ -184,6 +184,11 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 # Chuyên mục CCHC: dung lượng ảnh tối đa của bài viết; chu kỳ tổng hợp lượt xem (giây, 0 = chỉ bằng lệnh).
 PORTAL_IMAGE_MAX_BYTES = env.int("PORTAL_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 PORTAL_VIEWS_ROLLUP_SECONDS = env.int("PORTAL_VIEWS_ROLLUP_SECONDS", default=300)
+# Background jobs: a running job whose worker has not beaten for this long is marked failed (jobs_sweep);
+# a compiled report over this many units exports through a job with a progress page.
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=120)
+JOBS_HEARTBEAT_SECONDS = env.int("JOBS_HEARTBEAT_SECONDS", default=10)
+REPORT_BACKGROUND_UNITS = env.int("REPORT_BACKGROUND_UNITS", default=200)
 CCHC_PROVINCE_CODE = env.str("CCHC_PROVINCE_CODE", default="37")
 # Public survey answers: at most this many sheets per address and hour (Django's cache, like the
 # portal's counters); one sheet per device and day is enforced by a signed cookie and the database.
