@@ -87,3 +87,33 @@ def sign_in(page, base: str, username: str, password: str = BROWSER_PASSWORD) ->
 
 def sign_out(page) -> None:
     page.get_by_role("button", name="Đăng xuất").click()
+
+
+def race(*calls):
+    """Run each call in its own thread (own database connection), all released at once by a barrier;
+    returns, per call, ("ok", result), ("error", message) for a refusal (a ValidationError, so also a
+    ReportError), or ("crash", repr) for anything else — an IntegrityError is the bug such tests look for."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            outcomes[i] = ("ok", call())
+        except ValidationError as exc:
+            outcomes[i] = ("error", " ".join(exc.messages))
+        except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
+            outcomes[i] = ("crash", repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes

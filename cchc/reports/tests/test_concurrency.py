@@ -6,14 +6,12 @@ import datetime
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from cchc.reports.errors import ReportError
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import Indicator, PeriodKind, Report, ReportStatus, ReportStep, ReportValue
 from cchc.reports.services import approve_report, open_period, return_report, save_report, submit_report
-from cchc.test import BINH_GIANG, build_world
+from cchc.test import BINH_GIANG, build_world, race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,27 +21,6 @@ pytestmark = [
 ]
 
 
-def race(*calls):
-    """Run each call in its own thread (own connection), all released at once; returns, per call,
-    ("ok", result) or ("error", message) for a refusal (ReportError, or ValidationError from units)."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            outcomes[i] = ("ok", call())
-        except (ReportError, ValidationError) as exc:
-            outcomes[i] = ("error", " ".join(exc.messages))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 @pytest.fixture

@@ -3,18 +3,16 @@ and a barrier to make them collide: no duplicate row, no lost update, a clear me
 (The same rules one after another are in test_workflow.py, which SQLite runs.)"""
 
 import os
-import threading
 from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 
 from cchc.scoring import workflow
 from cchc.scoring.models import NodeScore, RoundStatus
-from cchc.test import user
+from cchc.test import race, user
 
 from .scoring_cast import card, node, open_test_round
 
@@ -26,29 +24,6 @@ pytestmark = [
 ]
 
 
-def race(*calls):
-    """Run each call in its own thread (own connection), all released at once; returns, per call,
-    ("ok", result) or ("error", message)."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            outcomes[i] = ("ok", call())
-        except ValidationError as exc:
-            outcomes[i] = ("error", " ".join(exc.messages))
-        except Exception as exc:  # noqa: BLE001 - an IntegrityError here is the bug this test is about
-            outcomes[i] = ("crash", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 @pytest.fixture
