@@ -207,3 +207,18 @@ def test_sending_from_a_page_older_than_a_colleagues_save_is_refused(period):
         submit_report(report, revision=0)
     assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
     assert submit_report(report, revision=1).status == ReportStatus.SUBMITTED
+
+
+def test_a_merged_away_units_draft_page_says_who_reports_and_offers_no_send(client, period):
+    """The unit's leader opens the draft after the merger: the page says which unit reports now,
+    and neither the save nor the send button is offered (both would be refused)."""
+    report = Report.objects.get(period=period, unit=unit("13531"))
+    url = reverse("reports:report", args=[report.pk])
+    client.force_login(user("chutich.binhgiang"))
+    assert "Gửi báo cáo" in client.get(url).content.decode()
+    into = commune("99.HOP", "UBND xã Hợp Nhất")
+    orgs.unit_merge(sources=[unit("13531")], into=into, on=MERGED_ON)
+    html = client.get(url).content.decode()
+    assert "Đơn vị đã sáp nhập vào" in html and "Hợp Nhất" in html
+    assert "Gửi báo cáo" not in html and "Lưu báo cáo" not in html
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
