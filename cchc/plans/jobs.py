@@ -114,3 +114,17 @@ def import_job_failed(background, message: str) -> None:
     PlanImport.objects.filter(pk=background.params["import"],
                               status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]).update(
         status=ImportStatus.FAILED, error=message, progress=1)
+
+
+def import_sweep(job: PlanImport) -> PlanImport:
+    """Apply the dead-worker rule (cchc.jobs) when an import's page is read: an import whose worker
+    stopped beating is shown failed at once, not left at its last percentage."""
+    from cchc.jobs import services as jobs
+    from cchc.jobs.models import ACTIVE, Job
+
+    if job.status not in (ImportStatus.PENDING, ImportStatus.RUNNING):
+        return job
+    background = Job.objects.filter(dedupe_key=f"{IMPORT_JOB}:{job.pk}", status__in=ACTIVE).first()
+    if background is not None and jobs.sweep_one(background):
+        job.refresh_from_db()
+    return job

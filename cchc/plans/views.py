@@ -35,7 +35,7 @@ from .forms import (
 )
 from .coverage import plan_coverage
 from . import jobs
-from .jobs import import_parsed, import_start
+from .jobs import import_parsed, import_start, import_sweep
 from .models import STATUS_LABELS, Assignment, ImportStatus, Plan, PlanImport, Progress, Task
 
 
@@ -66,7 +66,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress while the file is read; then the preview of what was understood."""
-    job = policy.access_import(request.user, pk)
+    job = import_sweep(policy.access_import(request.user, pk))
     if job.status in (ImportStatus.PENDING, ImportStatus.RUNNING):
         template = "plans/_import_progress.html" if request.htmx else "plans/import_status.html"
         return render(request, template, {"job": job})
