@@ -117,3 +117,50 @@ def race(*calls):
     for thread in threads:
         thread.join(timeout=60)
     return outcomes
+
+
+def _waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+def while_held(first, then):
+    """`first` runs in one transaction kept open (its row locks held) until `then`, started in another
+    thread, is seen waiting for a lock on PostgreSQL; then both finish. Returns their outcomes as
+    `race` gives them: the test of "the second waits for the first and re-checks"."""
+    import threading
+
+    from django.db import transaction
+
+    started, release = threading.Event(), threading.Event()
+    outcomes = {}
+
+    def held():
+        with transaction.atomic():
+            result = first()
+            started.set()
+            assert release.wait(60)
+            return result
+
+    def second():
+        assert started.wait(60)
+        outcomes["then"] = race(then)[0]
+
+    threads = [threading.Thread(target=lambda: outcomes.setdefault("first", race(held)[0])),
+               threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(600):
+            if _waiting_for_a_lock() >= 1:
+                break
+            threading.Event().wait(0.05)
+        else:
+            raise AssertionError("the second action never waited for the first one's lock")
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(60)
+    return outcomes["first"], outcomes["then"]

@@ -12,7 +12,8 @@ import logging
 import re
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -245,9 +246,6 @@ def view_record_pk(*, article_id: int, user_agent: str) -> bool:
 
 def _redis():
     """The redis-py client behind Django's cache when that cache is Redis, else None."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None
@@ -255,8 +253,6 @@ def _redis():
 
 
 def _key(name: str) -> str:
-    from django.core.cache import caches
-
     return caches["default"].make_key(name)  # the cache's KEY_PREFIX: two sites may share one Redis
 
 

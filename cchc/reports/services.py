@@ -374,26 +374,29 @@ def _lock(report: Report, *related: str) -> Report:
     )
 
 
-def refuse_if_no_longer_expected(report: Report) -> None:
-    """A report the period opened for a unit that has since left the expected set (merged into
-    another unit or closed before the window's end, or in force only after it) is kept as it is:
-    nobody saves, sends, returns or re-opens it any more. A report entered for such a unit by hand
-    (history brought in after the fact, without the "opened" step) is not concerned."""
+def no_longer_expected(report: Report) -> str:
+    """Why a report the period opened can no longer be saved, sent, returned or re-opened: its unit
+    has since left the expected set (merged into another unit or closed before the window's end, or
+    in force only after it); "" otherwise. No query for a unit still in force, nearly every report.
+    A report entered for such a unit by hand (history brought in after the fact, without the
+    "opened" step) is not concerned."""
     unit, period = report.unit, report.period
     if unit.is_active_on(period.end) or not report.steps.filter(action=Action.OPENED).exists():
-        return
+        return ""
     if unit.valid_from and unit.valid_from > period.end:
-        raise ReportError(
-            f"{unit.display_name} có hiệu lực từ ngày {unit.valid_from:%d/%m/%Y}, sau kỳ báo cáo này: "
-            "đơn vị không phải báo cáo kỳ này."
-        )
+        return (f"{unit.display_name} có hiệu lực từ ngày {unit.valid_from:%d/%m/%Y}, sau kỳ báo cáo này: "
+                "đơn vị không phải báo cáo kỳ này.")
     successor = unit.successors.order_by("pk").first()
     if successor is not None:
         name = successor.display_name
-        raise ReportError(f"Đơn vị đã sáp nhập vào {name}; báo cáo do {name} thực hiện.")
-    raise ReportError(
-        f"{unit.display_name} đã hết hiệu lực từ ngày {unit.valid_to:%d/%m/%Y}: đơn vị không còn báo cáo kỳ này."
-    )
+        return f"Đơn vị đã sáp nhập vào {name}; báo cáo do {name} thực hiện."
+    return f"{unit.display_name} đã hết hiệu lực từ ngày {unit.valid_to:%d/%m/%Y}: đơn vị không còn báo cáo kỳ này."
+
+
+def refuse_if_no_longer_expected(report: Report) -> None:
+    reason = no_longer_expected(report)
+    if reason:
+        raise ReportError(reason)
 
 
 @transaction.atomic

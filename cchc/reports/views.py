@@ -367,23 +367,11 @@ def _locked_reason(report: Report, user) -> str:
         return "Báo cáo đã được phê duyệt; cần mở lại trước khi sửa."
     if report.status == ReportStatus.SUBMITTED:
         return "Báo cáo đã gửi, đang chờ duyệt: không sửa được. Người duyệt có thể trả lại để sửa."
-    gone = _gone_reason(report)
+    gone = services.no_longer_expected(report)
     if gone:
         return gone
     if not policy.can_edit_report(user, report):
         return "Bạn chỉ xem được báo cáo này: chỉ cán bộ, lãnh đạo của đơn vị báo cáo mới sửa được."
-    return ""
-
-
-def _gone_reason(report: Report) -> str:
-    """Why an unsent report of a unit merged away (or closed) can no longer be saved or sent; ""
-    otherwise. No query for a unit still in force, which is nearly every report."""
-    if report.unit.is_active_on(report.period.end):
-        return ""
-    try:
-        services.refuse_if_no_longer_expected(report)
-    except ReportError as exc:
-        return " ".join(exc.messages)
     return ""
 
 
@@ -497,7 +485,7 @@ def _actions(user, report: Report, locked: str) -> dict:
     return {
         "save": not locked,
         "submit": period_open and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-        and policy.can_submit_report(user, report) and not _gone_reason(report),
+        and policy.can_submit_report(user, report) and not services.no_longer_expected(report),
         "approve": report.status == ReportStatus.SUBMITTED and policy.can_review_report(user, report),
         "return": report.status in SENT and policy.can_review_report(user, report),
         "reopen": report.status == ReportStatus.APPROVED and policy.can_review_report(user, report),

@@ -3,7 +3,6 @@ connection and a barrier to make them collide: no lost update, no duplicate row,
 to the loser. (The same rules one after another are in test_services.py, which SQLite runs.)"""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection, transaction
@@ -11,7 +10,7 @@ from django.db import connection, transaction
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import Indicator, PeriodKind, Report, ReportStatus, ReportStep, ReportValue
 from cchc.reports.services import approve_report, open_period, return_report, save_report, submit_report
-from cchc.test import BINH_GIANG, build_world, race
+from cchc.test import BINH_GIANG, build_world, race, while_held
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -146,30 +145,6 @@ def test_approval_that_lands_first_leaves_the_units_stale_edit_refused(report):
     assert ReportStep.objects.filter(report=report, action=ReportStep.Action.APPROVED).count() == 1
 
 
-def waiting_for_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0]
-
-
-def hold(steps, started: threading.Event, release: threading.Event):
-    """Run `steps` in one transaction and keep it open (its row locks held) until released."""
-    def call():
-        with transaction.atomic():
-            result = steps()
-            started.set()
-            assert release.wait(60)
-            return result
-    return call
-
-
-def wait_until_blocked(count: int = 1) -> None:
-    for _ in range(600):
-        if waiting_for_a_lock() >= count:
-            return
-        threading.Event().wait(0.05)
-    raise AssertionError("the second action never waited for the first one's lock")
-
 
 def test_approval_waits_for_a_resubmission_in_flight_and_rechecks(report):
     """The unit's return-edit-send is in flight (not committed) when the approver clicks on
@@ -179,27 +154,14 @@ def test_approval_waits_for_a_resubmission_in_flight_and_rechecks(report):
     ind = _indicator(report)
     save_report(report, texts={ind.pk: "1"}, revision=0)
     submit_report(report)
-    started, release = threading.Event(), threading.Event()
 
     def in_flight():
         return_report(report, comment="Sửa lại")
         save_report(report, texts={ind.pk: "8"}, revision=1)
         return submit_report(report)
 
-    results = {}
-
-    def approver():
-        assert started.wait(60)
-        results["approve"] = race(lambda: approve_report(report, revision=1))[0]
-
-    holder = threading.Thread(target=lambda: results.setdefault("unit", race(hold(in_flight, started, release))[0]))
-    second = threading.Thread(target=approver)
-    holder.start()
-    second.start()
-    wait_until_blocked()
-    release.set()
-    holder.join(60)
-    second.join(60)
+    unit_side, approval = while_held(in_flight, lambda: approve_report(report, revision=1))
+    results = {"unit": unit_side, "approve": approval}
     assert results["unit"][0] == "ok", results
     assert results["approve"] == ("error", STALE), results
     report.refresh_from_db()

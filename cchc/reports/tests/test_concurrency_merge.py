@@ -5,7 +5,6 @@ closed unit sent and missing from its successor's compile, never two reports for
 The same rules one after another are in test_merge_reports.py, which SQLite runs too."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
@@ -16,8 +15,7 @@ from cchc.reports.compile import sources
 from cchc.reports.form_sets import load_shipped_form_set
 from cchc.reports.models import Indicator, PeriodKind, Report, ReportStatus, ReportStep, ReportValue
 from cchc.reports.services import approve_report, completeness, ensure_reports, open_period, save_report, submit_report
-from cchc.reports.tests.test_concurrency import hold, race, wait_until_blocked
-from cchc.test import BINH_GIANG, build_world, unit
+from cchc.test import BINH_GIANG, build_world, race, unit, while_held
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -88,23 +86,9 @@ def test_a_submission_arriving_during_a_merger_waits_and_is_refused(period):
     """The merger is in flight (A locked and closed, not committed) when the officer sends A's
     report: the submission waits for the merger and then sees A merged."""
     a, b, c, report_a, indicator = three_communes(period, "M")
-    started, release = threading.Event(), threading.Event()
-    results = {}
-
-    def merger():
-        results["merge"] = race(hold(lambda: orgs.unit_merge(sources=[a, b], into=c, on=MERGED_ON), started, release))[0]
-
-    def officer():
-        assert started.wait(60)
-        results["submit"] = race(lambda: submit_report(report_a))[0]
-
-    threads = [threading.Thread(target=merger), threading.Thread(target=officer)]
-    for t in threads:
-        t.start()
-    wait_until_blocked()
-    release.set()
-    for t in threads:
-        t.join(60)
+    merge, submit = while_held(lambda: orgs.unit_merge(sources=[a, b], into=c, on=MERGED_ON),
+                               lambda: submit_report(report_a))
+    results = {"merge": merge, "submit": submit}
     assert results["merge"][0] == "ok", results
     assert results["submit"] == ("error", "Đơn vị đã sáp nhập vào UBND xã MC; báo cáo do UBND xã MC thực hiện."), results
     check_after_merger(period, a, c, report_a, indicator, submitted=False)
@@ -112,23 +96,9 @@ def test_a_submission_arriving_during_a_merger_waits_and_is_refused(period):
 
 def test_a_merger_arriving_during_a_submission_waits_and_the_report_compiles_under_the_new_unit(period):
     a, b, c, report_a, indicator = three_communes(period, "N")
-    started, release = threading.Event(), threading.Event()
-    results = {}
-
-    def officer():
-        results["submit"] = race(hold(lambda: submit_report(report_a), started, release))[0]
-
-    def merger():
-        assert started.wait(60)
-        results["merge"] = race(lambda: orgs.unit_merge(sources=[a, b], into=c, on=MERGED_ON))[0]
-
-    threads = [threading.Thread(target=officer), threading.Thread(target=merger)]
-    for t in threads:
-        t.start()
-    wait_until_blocked()
-    release.set()
-    for t in threads:
-        t.join(60)
+    submit, merge = while_held(lambda: submit_report(report_a),
+                               lambda: orgs.unit_merge(sources=[a, b], into=c, on=MERGED_ON))
+    results = {"merge": merge, "submit": submit}
     assert results["submit"][0] == "ok" and results["merge"][0] == "ok", results
     check_after_merger(period, a, c, report_a, indicator, submitted=True)
 
